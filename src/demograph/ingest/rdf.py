@@ -164,6 +164,9 @@ def _annotate(g: Graph, minter: Minter, source: URIRef, passage: Passage, body: 
     quote = URIRef(f"{annotation}#quote")
     position = URIRef(f"{annotation}#position")
     g.add((annotation, RDF.type, OA.Annotation))
+    excerpt = passage.exact if len(passage.exact) <= 60 else passage.exact[:59] + "…"
+    g.add((annotation, RDFS.label, Literal(f"Textställe {passage.start}–{passage.end}: {excerpt}",
+                                           lang="sv")))
     g.add((annotation, OA.motivatedBy, motivation))
     g.add((annotation, OA.hasBody, body))
     g.add((annotation, OA.hasTarget, target))
