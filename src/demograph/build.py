@@ -7,8 +7,11 @@ was there goes on answering.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +19,6 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .errors import DemographError, UsageError
-from .ingest.rdf import context_graph
 from .ingest.records import Event, Extraction
 from .knowledge import Knowledge
 from .namespaces import Minter
@@ -145,20 +147,16 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
     minter = knowledge.minter
     fixed = {"ontology": knowledge.ontology, "concepts": knowledge.concepts,
              "reference": knowledge.reference}
-    reference_check = validate(knowledge.reference + knowledge.concepts, ontology=knowledge.ontology)
+    source_graphs = [(x, facts(x, knowledge)) for x in extractions]
+    reference_check, texts_check = _validate_in_parallel(knowledge, [g for _, g in source_graphs])
     report.findings.append(("reference data", reference_check))
-
-    source_graphs: list[tuple[Extraction, Graph]] = []
-    for x in extractions:
-        g = facts(x, knowledge)
-        context = context_graph(g, knowledge.reference, knowledge.concepts)
-        check = validate(g + context, ontology=knowledge.ontology)
-        report.findings.append((x.source_name, check))
-        if not check.conforms:
+    report.findings.append(("declaration texts", texts_check))
+    failing = _owners_of_violations(texts_check, source_graphs)
+    for x, _ in source_graphs:
+        if x.source_name in failing:
             _fail(report, x.source_name, f"does not conform to the shapes "
-                                         f"({len(check.violations())} violations)")
-            continue
-        source_graphs.append((x, g))
+                                         f"({failing[x.source_name]} violations)")
+    source_graphs = [(x, g) for x, g in source_graphs if x.source_name not in failing]
 
     if (report.failed and not keep_going) or not reference_check.conforms or not source_graphs:
         report.seconds = time.perf_counter() - started
@@ -192,6 +190,53 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
     report.triples = manifest.triples
     report.seconds = time.perf_counter() - started
     return report
+
+
+_PENDING: tuple[Graph, Graph] | None = None  # (data, ontology) for the forked validator
+
+
+def _validate_pending() -> ValidationReport:
+    assert _PENDING is not None
+    return validate(_PENDING[0], ontology=_PENDING[1])
+
+
+def _validate_in_parallel(knowledge: Knowledge,
+                          graphs: list[Graph]) -> tuple[ValidationReport, ValidationReport]:
+    """The reference graph and the union of the texts' graphs (with the reference resources
+    they point to), validated at the same time: the reference in a forked process, which
+    inherits the graphs instead of pickling them."""
+    global _PENDING
+    union = Graph()
+    for g in graphs:
+        union += g
+    union += knowledge.context.closure(union)
+    _PENDING = (knowledge.reference + knowledge.concepts, knowledge.ontology)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            reference = pool.submit(_validate_pending)
+            texts = validate(union, ontology=knowledge.ontology)
+            return reference.result(), texts
+    except (OSError, BrokenProcessPool):  # no fork here: validate one after the other
+        return _validate_pending(), validate(union, ontology=knowledge.ontology)
+    finally:
+        _PENDING = None
+
+
+def _owners_of_violations(check: ValidationReport,
+                          graphs: list[tuple[Extraction, Graph]]) -> dict[str, int]:
+    """Which texts the violations belong to: the text whose graph describes the focus node."""
+    owners: dict[str, int] = {}
+    if check.conforms:
+        return owners
+    by_subject: dict[str, list[str]] = {}
+    for x, g in graphs:
+        for subject in set(g.subjects()):
+            by_subject.setdefault(str(subject), []).append(x.source_name)
+    for finding in check.violations():
+        for name in by_subject.get(finding.focus, ["(reference data)"]):
+            owners[name] = owners.get(name, 0) + 1
+    return owners
 
 
 def _fail(report: BuildReport, name: str, message: str) -> None:

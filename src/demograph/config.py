@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import UsageError
-from .namespaces import DEFAULT_BASE
+from .prefixes import DEFAULT_BASE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,6 +11,7 @@ from rdflib import RDFS, Graph, Literal, URIRef
 
 from .config import PROJECT_ROOT
 from .ingest.lexicon import Lexicon
+from .ingest.rdf import ContextIndex
 from .namespaces import Minter
 from .reference import REFERENCE_DIR, build_reference_graph, read_known_events, read_organisations
 
@@ -52,6 +53,10 @@ class Knowledge:
         strict = [self.minter.actor(o.actor_type, o.slug)
                   for o in read_organisations(self.reference_dir) if o.ambiguous]
         return Lexicon(self.reference, self.concepts, read_known_events(self.reference_dir), strict)
+
+    @cached_property
+    def context(self) -> ContextIndex:
+        return ContextIndex(self.reference, self.concepts)
 
     @cached_property
     def actor_labels(self) -> dict[URIRef, str]:

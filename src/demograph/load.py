@@ -20,6 +20,7 @@ from .errors import RdfInputError, StoreError, UsageError
 from .ingest.rdf import context_graph
 from .knowledge import Knowledge
 from .namespaces import slugify
+from .prefixes import PREFIXES
 from .store.convert import quads_to_graph
 from .store.oxigraph import SnapshotDir, open_write
 from .validate import ValidationReport, validate
@@ -119,15 +120,5 @@ def export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
         if triple not in seen:
             seen.add(triple)
             triples.append(triple)
-    ox.serialize(triples, out, format=rdf_format, prefixes=_PREFIXES)
+    ox.serialize(triples, out, format=rdf_format, prefixes=PREFIXES)
 
-
-_PREFIXES = {
-    "dg": "https://w3id.org/demograph/def/", "dgc": "https://w3id.org/demograph/concept/",
-    "org": "http://www.w3.org/ns/org#", "cv": "http://data.europa.eu/m8g/",
-    "schema": "https://schema.org/", "oa": "http://www.w3.org/ns/oa#",
-    "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "foaf": "http://xmlns.com/foaf/0.1/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "wd": "http://www.wikidata.org/entity/",
-}

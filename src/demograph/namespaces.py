@@ -20,7 +20,8 @@ import unicodedata
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-DEFAULT_BASE = "https://w3id.org/demograph/"
+from .prefixes import DEFAULT_BASE
+
 
 DGC = Namespace("https://w3id.org/demograph/concept/")
 ORG = Namespace("http://www.w3.org/ns/org#")

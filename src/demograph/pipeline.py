@@ -8,7 +8,7 @@ from rdflib import Graph
 
 from .errors import InputError
 from .ingest.extract import extract_text
-from .ingest.rdf import context_graph, facts_graph
+from .ingest.rdf import facts_graph
 from .ingest.records import Extraction
 from .ingest.text import MAX_TEXT_BYTES, decode
 from .knowledge import Knowledge
@@ -39,7 +39,5 @@ def facts(extraction: Extraction, knowledge: Knowledge) -> Graph:
 def standalone(extraction: Extraction, knowledge: Knowledge) -> Graph:
     """The facts of one text with the descriptions of what they refer to."""
     g = facts(extraction, knowledge)
-    context = context_graph(g, knowledge.reference, knowledge.concepts)
-    for triple in context:
-        g.add(triple)
+    g += knowledge.context.closure(g)
     return g

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .load import _PREFIXES
+from .prefixes import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 _RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
@@ -21,7 +21,7 @@ _GRAPH_FORMATS = {"table": ox.RdfFormat.TURTLE, "csv": ox.RdfFormat.N_TRIPLES,
 
 def compact(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
-        for prefix, namespace in _PREFIXES.items():
+        for prefix, namespace in PREFIXES.items():
             if term.value.startswith(namespace) and term.value != namespace:
                 return f"{prefix}:{term.value[len(namespace):]}"
         return f"<{term.value}>"
@@ -39,7 +39,7 @@ def render(result: Any, fmt: str) -> bytes:
             return (b"true" if bool(result) else b"false") + b"\n"
         return result.serialize(format=_RESULT_FORMATS.get(fmt, ox.QueryResultsFormat.JSON))
     if isinstance(result, ox.QueryTriples):
-        return ox.serialize(result, format=_GRAPH_FORMATS[fmt], prefixes=_PREFIXES
+        return ox.serialize(result, format=_GRAPH_FORMATS[fmt], prefixes=PREFIXES
                             if fmt == "table" else None) or b""
     if fmt != "table":
         return result.serialize(format=_RESULT_FORMATS[fmt])

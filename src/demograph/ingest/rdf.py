@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 
 from .. import __version__
 from ..namespaces import CV, DG, OA, ORG, SCHEMA, Minter, concept
+from ..prefixes import PREFIXES
 from ..reference import ACTOR_CLASSES
 from .records import Commitment, Event, Extraction, Passage
 
@@ -36,10 +37,7 @@ _CONTEXT_LINKS = (DCTERMS.spatial, SCHEMA.containedInPlace, FOAF.member, ORG.cla
 
 
 def bind_prefixes(g: Graph) -> Graph:
-    for prefix, ns in (("dg", str(DG._NS)), ("dgc", "https://w3id.org/demograph/concept/"),
-                       ("org", str(ORG)), ("cv", str(CV)), ("schema", str(SCHEMA)), ("oa", str(OA)),
-                       ("prov", str(PROV)), ("dcterms", str(DCTERMS)), ("skos", str(SKOS)),
-                       ("foaf", str(FOAF)), ("wd", "http://www.wikidata.org/entity/")):
+    for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, replace=True)
     return g
 
@@ -182,26 +180,37 @@ def _annotate(g: Graph, minter: Minter, source: URIRef, passage: Passage, body: 
     return annotation
 
 
-def context_graph(facts: Graph, *sources: Graph) -> Graph:
-    """Descriptions, from ``sources``, of every resource ``facts`` points to (transitively
-    along the links in ``_CONTEXT_LINKS``), so ``facts`` + context stands on its own."""
-    known: set[URIRef] = set()
-    for source in sources:
-        known.update(s for s in source.subjects() if isinstance(s, URIRef))
-    out = bind_prefixes(Graph())
-    todo = [o for o in _objects_and_subjects(facts) if o in known]
-    done: set[URIRef] = set()
-    while todo:
-        node = todo.pop()
-        if node in done:
-            continue
-        done.add(node)
+class ContextIndex:
+    """The descriptions of reference resources, indexed once for many :meth:`closure` calls."""
+
+    def __init__(self, *sources: Graph) -> None:
+        self._po: dict[URIRef, list[tuple[URIRef, object]]] = {}
         for source in sources:
-            for p, o in source.predicate_objects(node):
-                out.add((node, p, o))
-                if p in _CONTEXT_LINKS and isinstance(o, URIRef) and o in known:
+            for s, p, o in source:
+                if isinstance(s, URIRef):
+                    self._po.setdefault(s, []).append((p, o))
+
+    def closure(self, facts: Graph) -> Graph:
+        """Descriptions of every resource ``facts`` points to (transitively along the links
+        in ``_CONTEXT_LINKS``), so that ``facts`` + closure stands on its own."""
+        out = bind_prefixes(Graph())
+        todo = [o for o in _objects_and_subjects(facts) if o in self._po]
+        done: set[URIRef] = set()
+        while todo:
+            node = todo.pop()
+            if node in done:
+                continue
+            done.add(node)
+            for p, o in self._po[node]:
+                out.add((node, p, o))  # type: ignore[arg-type]
+                if p in _CONTEXT_LINKS and isinstance(o, URIRef) and o in self._po:
                     todo.append(o)
-    return out
+        return out
+
+
+def context_graph(facts: Graph, *sources: Graph) -> Graph:
+    """One-off form of :meth:`ContextIndex.closure`."""
+    return ContextIndex(*sources).closure(facts)
 
 
 def _objects_and_subjects(g: Graph) -> Iterable[URIRef]:
