@@ -25,7 +25,7 @@ from rdflib import URIRef
 from ..errors import NothingRecognised
 from ..namespaces import Minter, slugify
 from .dates import find_dates
-from .lexicon import Lexicon, Match, select
+from .lexicon import ANAPHORA, Lexicon, Match, anaphor, select
 from .mentions import MentionFinder
 from .records import Commitment, Extraction, MintedActor, Passage, Signing
 from .segment import Block, Sentence, segment, sentences
@@ -62,7 +62,6 @@ _GROUP_GENERIC = re.compile(
     r"\b(?:länets\s+(?:\d+\s+|alla\s+|samtliga\s+)?kommuner|kommunerna\s+i\s+länet|"
     r"(?:alla|samtliga)\s+kommuner(?:na)?\s+i\s+länet|övriga\s+kommuner(?:na)?(?:\s+i\s+länet)?)",
     re.IGNORECASE)
-ANAPHORA = {"kommunen": "kommun", "regionen": "region", "länsstyrelsen": "lansstyrelse"}
 TYPE_CUES = {
     "kommunikativ": re.compile(r"kommunic|kommunikation|kanaler|sociala\s+medier|\bwebb|hemsida|"
                                r"nyhetsbrev|informationsinsats|informationskampanj|\bpodd|"
@@ -279,8 +278,8 @@ class Reader:
         for match in self.matches:
             if match.entry.kind != "concept" or match.entry.scheme != "actor-type":
                 continue
-            word = match.text.casefold()
-            if word not in ANAPHORA:
+            word = anaphor(match.text)
+            if word is None:
                 continue
             target: URIRef | None = None
             if ANAPHORA[word] == "kommun":

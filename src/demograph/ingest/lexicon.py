@@ -33,6 +33,17 @@ _ENDINGS = ("s", "n", "en", "et", "na", "ns", "ens", "ets", "nas", "ar", "er", "
 _COMPOUND_MIN = 6
 COMPOUND_SCHEMES = frozenset({"theme", "target-group", "event-type"})
 KIND_RANK = {"actor": 0, "group": 1, "place": 2, "concept": 3}
+# Definite forms that, in a text, point at one body: the signatory or its county's.
+ANAPHORA = {"kommunen": "kommun", "regionen": "region", "länsstyrelsen": "lansstyrelse"}
+
+
+def anaphor(text: str) -> str | None:
+    """"kommunen", "Länsstyrelsens": the definite form that points at one body in context."""
+    word = text.casefold()
+    for form in ANAPHORA:
+        if word in (form, form + "s"):
+            return form
+    return None
 
 
 @dataclass(frozen=True)
@@ -127,14 +138,29 @@ def _case_ok(form: str, found: str) -> bool:
     return True
 
 
-def select(matches: Iterable[Match]) -> list[Match]:
-    """Longest non-overlapping matches, actors before groups before places before concepts."""
+def _longest_first(matches: Iterable[Match], taken: list[Match]) -> list[Match]:
     chosen: list[Match] = []
-    ordered = sorted(matches, key=lambda m: (-(m.end - m.start), KIND_RANK[m.entry.kind], m.start))
+    ordered = sorted(matches, key=lambda m: (-(m.end - m.start), KIND_RANK[m.entry.kind], m.start,
+                                             str(m.iri)))
     for match in ordered:
-        if not any(match.overlaps(c) for c in chosen):
+        if not any(match.overlaps(c) for c in chosen) and not any(match.overlaps(t) for t in taken):
             chosen.append(match)
-    return sorted(chosen, key=lambda m: m.start)
+    return chosen
+
+
+def select(matches: Iterable[Match]) -> list[Match]:
+    """Longest non-overlapping names (actors before groups before places); then, per concept
+    scheme, the longest non-overlapping forms outside those names — so "idéburen sektor" is
+    both a partner sector and a target group, but "Myndigheten för delaktighet" is no theme.
+    Ties are broken by IRI, so the result never depends on hashing order."""
+    pool = list(matches)
+    names = _longest_first((m for m in pool if m.entry.kind != "concept"), [])
+    chosen = list(names)
+    schemes = sorted({m.entry.scheme for m in pool if m.entry.kind == "concept"})
+    for scheme in schemes:
+        chosen += _longest_first((m for m in pool if m.entry.kind == "concept"
+                                  and m.entry.scheme == scheme), names)
+    return sorted(chosen, key=lambda m: (m.start, m.end, str(m.iri)))
 
 
 @dataclass(frozen=True)
@@ -202,16 +228,16 @@ class Lexicon:
         self.kommun_group = {county: iri for iri, (county, _) in self.groups.items()}
 
     # reading the graphs
-    def _forms(self, g: Graph, node: URIRef, *extra: URIRef) -> set[str]:
+    def _forms(self, g: Graph, node: URIRef, *extra: URIRef) -> list[str]:
         forms: set[str] = set()
         for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, *extra):
             for value in g.objects(node, prop):
                 if isinstance(value, Literal) and value.language in (None, "sv"):
                     forms.add(str(value))
-        return forms
+        return sorted(forms)
 
     def _read_places(self, g: Graph) -> None:
-        for node in g.subjects(RDF.type, SCHEMA.AdministrativeArea):
+        for node in sorted(g.subjects(RDF.type, SCHEMA.AdministrativeArea)):
             code = str(g.value(node, DCTERMS.identifier) or "")
             name = str(g.value(node, SCHEMA.name) or g.value(node, RDFS.label) or "")
             level = "kommun" if len(code) == 4 else "lan"
@@ -223,7 +249,7 @@ class Lexicon:
                 self.matcher.add(form, Entry("place", node, case_sensitive=True))
 
     def _read_actors(self, g: Graph) -> None:
-        for node in set(g.subjects(RDF.type, ORG.Organization)):
+        for node in sorted(set(g.subjects(RDF.type, ORG.Organization))):
             types = tuple(sorted((str(c).rsplit("/", 1)[-1] for c in g.objects(node, ORG.classification)),
                                  key=lambda t: t != "kommun"))
             place = g.value(node, DCTERMS.spatial)
@@ -240,7 +266,7 @@ class Lexicon:
                 self.matcher.add(form, Entry("actor", node, case_sensitive=single or strict))
 
     def _read_groups(self, g: Graph) -> None:
-        for node in g.subjects(RDF.type, FOAF.Group):
+        for node in sorted(g.subjects(RDF.type, FOAF.Group)):
             place = g.value(node, DCTERMS.spatial)
             county = self.places[place].county if place in self.places else ""
             members = tuple(sorted(g.objects(node, FOAF.member)))
@@ -249,7 +275,7 @@ class Lexicon:
                 self.matcher.add(form, Entry("group", node))
 
     def _read_concepts(self, g: Graph) -> None:
-        for node in set(g.subjects(RDF.type, SKOS.Concept)):
+        for node in sorted(set(g.subjects(RDF.type, SKOS.Concept))):
             if not str(node).startswith(str(DGC)):
                 continue
             scheme = str(node)[len(str(DGC)):].split("/", 1)[0]

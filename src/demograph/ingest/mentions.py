@@ -17,16 +17,21 @@ from rdflib import URIRef
 
 from ..namespaces import Minter, slugify
 from .dates import DatePhrase, find_dates
-from .lexicon import ConceptInfo, PlaceInfo
+from .lexicon import ConceptInfo, PlaceInfo, anaphor
 from .records import Commitment, Event, Extraction, Mention, Passage, PolicyDocument
 
 if TYPE_CHECKING:
     from .extract import Reader
 
+
 _POLICY = r"(?:Plan|Riktlinje|Riktlinjer|Strategi|Strategin|Policy|Program|Handlingsplan|Policyn)"
 POLICY_TITLE = re.compile(r"\*(?P<a>" + _POLICY + r"\b[^*\n]{3,160}?)\*|[”\"«](?P<b>" + _POLICY
                           + r"\b[^”\"»\n]{3,160}?)[”\"»]")
 # "Riksdagens utställning", "Länsstyrelsens webbplats": an owner, not a partner.
+# Characters between an event's mention and its date phrase; a bare year must stand closer
+# ("valen 2022", "under 2021 att uppmärksamma … jubileum") than a month or season.
+DATE_AFTER, DATE_BEFORE = 60, 40
+YEAR_AFTER, YEAR_BEFORE = 20, 30
 _GENITIVE_USE = re.compile(r"\s+(?!och\b|samt\b|i\b|med\b|som\b|att\b|för\b|på\b|om\b)[a-zåäö]")
 
 
@@ -68,7 +73,7 @@ class MentionFinder:
                 add(match.iri, "theme", match.start, match.end)
             elif scheme == "target-group":
                 add(match.iri, "target", match.start, match.end)
-            elif scheme == "actor-type" and match.text.casefold() not in _anaphora() \
+            elif scheme == "actor-type" and anaphor(match.text) is None \
                     and not any(r.start < match.end and match.start < r.end for r in self.r.refs):
                 sentence = self.r.sentence_at(match.start)
                 if sentence is not None and self.r.has_cue_before(match.start, sentence):
@@ -92,6 +97,10 @@ class MentionFinder:
         sent_start, sent_end = (sentence.start, sentence.end) if sentence else (s, e)
         phrase = self._date_for(s, e, sent_start, sent_end, context_start, context_end)
         if phrase is None:
+            # "frågor kopplat folkomröstningen": the referendum the text has already dated
+            same_type = [iri for iri, ev in self.x.events.items() if ev.event_type == event_type]
+            if len(same_type) == 1:
+                return same_type[0]
             return None
         year = phrase.start_date.year
         known = self.lex.known_events.get((concept.notation, year))
@@ -115,13 +124,15 @@ class MentionFinder:
                 label_sv, label_en, precision = known.label_sv, known.label_en, "day"
             else:
                 start_date, end_date, precision = phrase.start_date, phrase.end_date, phrase.precision
-                label_sv = f"{concept.label_sv}{where_sv} {year}"
-                label_en = f"{concept.label_en or concept.label_sv}{where_en} {year}"
+                label_sv = _capitalise(f"{concept.label_sv}{where_sv} {year}")
+                label_en = _capitalise(f"{concept.label_en or concept.label_sv}{where_en} {year}")
             event = Event(iri, event_type, label_sv, label_en, start_date, end_date, precision,
                           date_inferred=phrase.year_inferred and not known,
                           location=place.iri if place and scope != "national" else None)
             self.x.events[iri] = event
         event.date_texts.add(phrase.text)
+        if scope == "national":
+            return iri  # an election is not organised by those who mention it
         event.organizers.add(commitment.actor)
         for ref in self.r.refs_in(sent_start, sent_end):
             if ref.kind == "actor" and ref.iri not in self.lex.declaration_authors \
@@ -133,8 +144,11 @@ class MentionFinder:
                   context_end: int) -> DatePhrase | None:
         year = self._year_near(sent_start, sent_end, context_start, context_end)
         phrases = find_dates(self.r.text, year, sent_start, sent_end)
-        after = [p for p in phrases if p.start >= e]
-        before = [p for p in phrases if p.end <= s]
+        # A date belongs to a mention it stands next to ("Demokrativecka under hösten 2021",
+        # "i januari 2022 hålls … folkomröstningen"), not to one across the sentence.
+        near = {True: (YEAR_AFTER, YEAR_BEFORE), False: (DATE_AFTER, DATE_BEFORE)}
+        after = [p for p in phrases if 0 <= p.start - e <= near[p.precision == "year"][0]]
+        before = [p for p in phrases if 0 <= s - p.end <= near[p.precision == "year"][1]]
         if after:
             return after[0]
         if before:
@@ -186,7 +200,7 @@ class MentionFinder:
         return iri
 
 
-def _anaphora() -> frozenset[str]:
-    from .extract import ANAPHORA
 
-    return frozenset(ANAPHORA)
+def _capitalise(label: str) -> str:
+    """"demokrativecka i Värmland 2021" → "Demokrativecka i Värmland 2021": a name, not a noun."""
+    return label[:1].upper() + label[1:]
