@@ -130,12 +130,19 @@ EVENTS = (("en gemensam demokrativecka under hösten 2021", "demokrativecka"),
           ("Demokratistugan i oktober", "Demokratistugan"),
           ("Krisberedskapsveckan i september 2021", "Krisberedskapsveckan"),
           ("en demokratidag den 15 september 2021", "demokratidag"))
+# The three general goals, in the wordings the published texts use (dev corpus, seeds).
 GOALS = (("verka för att fler får en god kunskap och medvetenhet om det demokratiska systemet",
-          "öka kunskapen och medvetenheten om det demokratiska systemet"),
+          "Verka för att fler får en god kunskap och medvetenhet om det demokratiska systemet",
+          "verka för att fler får en god kunskap och medvetenhet om det demokratiska systemet "
+          "(Kunskap om demokratin är en förutsättning för delaktighet),"),
          ("arbeta för att fler deltar aktivt och står upp för demokratin",
-          "arbeta för att fler deltar aktivt och står upp för demokratin"),
+          "arbeta för att fler deltar aktivt och står upp för demokratin, och",
+          "arbeta för att fler deltar aktivt och står upp för demokratin samt"),
          ("bidra till ett samtalsklimat som kännetecknas av öppenhet och respekt",
-          "bidra till ett samtalsklimat och en tillitsfull kultur som kännetecknas av öppenhet"))
+          "bidra till ett samtalsklimat som kännetecknas av öppenhet och respekt.",
+          "bidra till ett gott samtalsklimat och en god människosyn i samhället.",
+          "Bidra till ett samtalsklimat och en tillitsfull kultur som kännetecknas av öppenhet, "
+          "medmänsklighet och respekt för andra människor."))
 TOPICS = ("Styrning och ledning", "Barns rättigheter", "Valdeltagande", "Dialog med invånarna",
           "Kunskap om demokrati", "Strategisk kommunikation", "Samverkan i länet", "Kompetens")
 BACKGROUND = (
@@ -264,9 +271,8 @@ def section_heading(rng: random.Random, name: str, ctype: str) -> str:
     return rng.choice((text, text, f"## {text}", f"**{text}**"))
 
 
-def generate_one(rng: random.Random, index: int, actors: list[Actor],
+def generate_one(rng: random.Random, index: int, actor: Actor,
                  counties: dict[str, County]) -> tuple[str, Document]:
-    actor = rng.choice(actors)
     county = counties.get(actor.county or "")
     w = Writer(rng, actor, county)
     layout = rng.choices(("typed-items", "plain-items", "typed-sentences", "plain-sentences"),
@@ -280,15 +286,16 @@ def generate_one(rng: random.Random, index: int, actors: list[Actor],
     if rng.random() < 0.3:
         parts.append(f"{rng.randint(1, 28)} {rng.choice(('mars', 'maj', 'september', 'oktober'))} {YEAR}")
     parts += preamble(rng, actor.name)
-    bullet = rng.choice(BULLETS)
+    bullet = rng.choice(BULLETS + ("1. ",))
 
     def items(ctype: str | None, n: int) -> list[str]:
         lines = []
-        for _ in range(n):
+        for number in range(1, n + 1):
             chosen = ctype or rng.choice(TYPES)
             phrase, plan = w.commitment(chosen, "item")
             doc.commitments.append(plan)
-            lines.append(bullet + phrase[0].upper() + phrase[1:] + rng.choice((".", ".", "")))
+            marker = f"{number}. " if bullet == "1. " else bullet
+            lines.append(marker + phrase[0].upper() + phrase[1:] + rng.choice((".", ".", "")))
             if rng.random() < 0.1:
                 lines.append("    o " + rng.choice(("i samband med skolval", "genom studiebesök",
                                                      "med lättläst material")))
@@ -331,7 +338,8 @@ def generate_one(rng: random.Random, index: int, actors: list[Actor],
                      f"{rng.choice(('Berg', 'Lind', 'Holm'))}, ordförande.")
     if rng.random() < 0.25:
         parts += ["Dela", "Kopiera länk"]
-    return "\n\n".join(parts) + "\n", doc
+    text = "\n\n".join(parts) + "\n"
+    return (text.replace("\n", "\r\n") if rng.random() < 0.05 else text), doc
 
 
 def generate(count: int, seed: int, out: Path) -> list[Document]:
@@ -339,10 +347,14 @@ def generate(count: int, seed: int, out: Path) -> list[Document]:
     rng = random.Random(seed)
     actors, counties = read_reference()
     out.mkdir(parents=True, exist_ok=True)
+    order: list[Actor] = []
+    while len(order) < count:  # every actor once, in a shuffled order, before any repeats
+        order += rng.sample(actors, len(actors))
     docs: list[Document] = []
-    for index in range(count):
-        text, doc = generate_one(rng, index, actors, counties)
-        (out / doc.file).write_text(text, encoding="utf-8")
+    for index, actor in enumerate(order[:count]):
+        text, doc = generate_one(rng, index, actor, counties)
+        with open(out / doc.file, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
         docs.append(doc)
     manifest = {"seed": seed, "count": count, "documents": [asdict(d) for d in docs]}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

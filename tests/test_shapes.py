@@ -138,7 +138,7 @@ def test_sparql_finding_keeps_its_message_languages_and_complex_path() -> None:
 
     (finding,) = report.violations()
     assert finding.constraint == "SelectorWithinText"
-    assert finding.value == '"250"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>'
+    assert finding.value == '"250"^^<http://www.w3.org/2001/XMLSchema#integer>'
     assert finding.message_sv.startswith("Positionsväljarens oa:end ligger bortom")
     assert finding.message_en.startswith("The position selector's oa:end lies beyond")
     assert finding.shape == "https://w3id.org/demograph/shapes/AnnotationShape"

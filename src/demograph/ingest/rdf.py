@@ -175,8 +175,10 @@ def _annotate(g: Graph, minter: Minter, source: URIRef, passage: Passage, body: 
     g.add((quote, RDF.type, OA.TextQuoteSelector))
     g.add((quote, OA.exact, Literal(passage.exact)))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(passage.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(passage.end, datatype=XSD.nonNegativeInteger)))
+    # xsd:integer, not the OA range xsd:nonNegativeInteger: Oxigraph stores every derived
+    # integer type as xsd:integer, and what `extract` prints must equal what the store serves.
+    g.add((position, OA.start, Literal(passage.start, datatype=XSD.integer)))
+    g.add((position, OA.end, Literal(passage.end, datatype=XSD.integer)))
     return annotation
 
 

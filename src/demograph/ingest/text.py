@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 
-MAX_TEXT_BYTES = 2 * 1024 * 1024  # declarations are 2–20 kB; anything this large is not one
+MAX_TEXT_BYTES = 2_000_000  # declarations are 2–20 kB; anything this large is not one
 
 _HEADER_LINE = re.compile(r"^([a-z_]{2,20}):[ \t]*(.*)$")
 
