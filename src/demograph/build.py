@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .errors import DemographError, UsageError
+from .ingest.mentions import PRECISION_RANK
 from .ingest.records import Event, Extraction
 from .knowledge import Knowledge
 from .namespaces import Minter
@@ -27,7 +28,6 @@ from .store.convert import graph_to_quads
 from .store.oxigraph import Manifest, SnapshotDir, open_write
 from .validate import ValidationReport, validate
 
-PRECISION_RANK = {"day": 0, "month": 1, "season": 2, "year": 3}
 BUILT_KINDS = ("ontology", "concepts", "reference", "source")
 
 

@@ -42,6 +42,10 @@ COMMITMENT_HEADING = re.compile(r"åtag(?:ande|anden|andet|andena)\b|åtgande", 
 PARTNER_CUE = re.compile(
     r"\b(?:(?:tillsammans|i\s+samverkan|samverkan|samverka|i\s+samarbete|samarbete|samarbetar|"
     r"samarbeta|gemensamt|i\s+dialog|dialog)\s+med|jämte|bjuda\s+in)\b", re.IGNORECASE)
+# "flera aktörer undertecknade …", "Länets representanter har undertecknat …": who they are is
+# said elsewhere, in an enumeration ("Aktörerna som deltog var A, B, C …").
+COLLECTIVE = re.compile(r"\b(?:aktörer(?:na)?|representanter|organisationer(?:na)?|parter(?:na)?)\b",
+                        re.IGNORECASE)
 QUANTIFIED = re.compile(r"\b(?:flera|några|många|delar|\d+)\s+av\s+$|representanter\s+för\s+$",
                         re.IGNORECASE)
 # Quoted speech: "”…”", "– …, säger landshövdingen X", "…, fortsätter Monica Hildingson."
@@ -60,7 +64,8 @@ _ROLE_WORDS = re.compile(r"\s+(?:generaldirektör|ordförande|rektor|landshövdi
 _ENUM_SPLIT = re.compile(r",\s*|\s+och\s+|\s+samt\s+")
 _GROUP_GENERIC = re.compile(
     r"\b(?:länets\s+(?:\d+\s+|alla\s+|samtliga\s+)?kommuner|kommunerna\s+i\s+länet|"
-    r"(?:alla|samtliga)\s+kommuner(?:na)?\s+i\s+länet|övriga\s+kommuner(?:na)?(?:\s+i\s+länet)?)",
+    r"(?:alla|samtliga)\s+kommunerna(?:\s+i\s+länet)?|(?:alla|samtliga)\s+kommuner\s+i\s+länet|"
+    r"övriga\s+kommuner(?:na)?(?:\s+i\s+länet)?)",
     re.IGNORECASE)
 TYPE_CUES = {
     "kommunikativ": re.compile(r"kommunic|kommunikation|kanaler|sociala\s+medier|\bwebb|hemsida|"
@@ -69,6 +74,8 @@ TYPE_CUES = {
     "intern": re.compile(r"\binternt?\b|\binterna\b|medarbetare|anställda|\bpersonal|"
                          r"i\s+all\s+(?:vår\s+)?verksamhet|vår\s+organisation|förvaltningar|"
                          r"tjänstepersoner|kompetensutveckling|värdegrund", re.IGNORECASE),
+    "extern": re.compile(r"invånar|medborgar|allmänheten|ungdomar|\bunga\b|elever|skolor|besökare|"
+                         r"civilsamhäll|föreningar|\bi\s+samverkan|tillsammans\s+med", re.IGNORECASE),
 }
 
 
@@ -118,6 +125,8 @@ class Reader:
         self.minted: dict[URIRef, MintedActor] = {}
         self.county: str | None = None
         self.signing_actors: set[URIRef] = set()
+        self.signing_passages: dict[URIRef, list[Passage]] = {}
+        self.enumeration_sentence: Sentence | None = None
 
     # --- helpers --------------------------------------------------------------------------
     def in_quote(self, start: int) -> bool:
@@ -125,11 +134,26 @@ class Reader:
 
     def _quote_spans(self) -> list[tuple[int, int]]:
         spans = [(m.start(), m.end()) for m in re.finditer(r"[”\"«„][^”\"»\n]{20,}[”\"»]", self.text)]
-        for block in self.blocks:
-            if block.kind in ("paragraph", "item") and (
-                    QUOTE_BLOCK.search(block.text) or block.text.startswith(("– ", "- ", "-"))):
+        for index, block in enumerate(self.blocks):
+            if block.kind in ("paragraph", "item") and QUOTE_BLOCK.search(block.text):
+                spans.append((block.start, block.end))
+            elif block.kind == "item" and block.marker in "-–" and len(self.list_run(index)) == 1 \
+                    and index > 0 and self.blocks[index - 1].kind == "paragraph":
+                # A lone dash line after narrative paragraphs is how Swedish news sets speech;
+                # a lone bullet under a heading is a one-item list.
                 spans.append((block.start, block.end))
         return spans
+
+    def list_run(self, index: int) -> list[int]:
+        """The indices of the list items that stand together with block ``index``."""
+        run = [index]
+        for step in (-1, 1):
+            j = index + step
+            while 0 <= j < len(self.blocks) and self.blocks[j].kind in ("item", "noise"):
+                if self.blocks[j].kind == "item":
+                    run.append(j)
+                j += step
+        return sorted(run)
 
     def _dateline(self) -> date | None:
         """A date standing alone near the top, or "Publicerad 14 december 2021"."""
@@ -146,6 +170,9 @@ class Reader:
         plausible = {y: n for y, n in years.items() if 2018 <= y <= 2023}
         return max(plausible, key=lambda y: (plausible[y], -y)) if plausible else None
 
+    def block_index(self, offset: int) -> int:
+        return next(i for i, b in enumerate(self.blocks) if b.start <= offset < b.end)
+
     def sentence_at(self, offset: int) -> Sentence | None:
         return next((s for s in self.sentences if s.start <= offset < s.end), None)
 
@@ -157,8 +184,11 @@ class Reader:
 
     # --- 2. signatories --------------------------------------------------------------------
     def signatories(self) -> list[tuple[URIRef, Passage]]:
+        """Who signs, each with the first passage that says so (all of them are kept in
+        ``signing_passages``, where the signing date is looked for)."""
         found: dict[URIRef, Passage] = {}
         self.minted = {}
+        self.signing_passages: dict[URIRef, list[Passage]] = {}
 
         def take(ref: Ref, sentence: Sentence | None, cosigning: bool = False) -> None:
             if ref.iri in self.lex.declaration_authors or self.in_quote(ref.start):
@@ -170,10 +200,12 @@ class Reader:
             if ref.kind == "group":
                 if QUANTIFIED.search(self.text[max(0, ref.start - 40):ref.start]):
                     return
-                for member in self.lex.groups[ref.iri][1]:
-                    found.setdefault(member, passage)
+                members = self.lex.groups[ref.iri][1]
             else:
-                found.setdefault(ref.iri, passage)
+                members = (ref.iri,)
+            for member in members:
+                found.setdefault(member, passage)
+                self.signing_passages.setdefault(member, []).append(passage)
 
         title = self.title_block
         if title is not None:
@@ -187,6 +219,7 @@ class Reader:
             if block.kind == "heading" and COMMITMENT_HEADING.search(block.text):
                 for ref in self.refs_in(block.start, block.end):
                     take(ref, None)
+        collective = False
         for sentence in self.sentences:
             signing = SIGN_VERB.search(sentence.text) and DECLARATION.search(sentence.text)
             if signing or COMMIT_VERB.search(sentence.text):
@@ -195,9 +228,29 @@ class Reader:
                     take(ref, sentence, cosigning=bool(signing))
                 if signing and sentence_refs:
                     self._mint_from_enumeration(sentence, sentence_refs)
+                if signing and COLLECTIVE.search(sentence.text) and not any(
+                        r.by_name for r in sentence_refs):
+                    collective = True
+        if collective:
+            enumeration = self._enumeration()
+            if enumeration is not None:
+                self.enumeration_sentence = enumeration
+                for ref in self.refs_in(enumeration.start, enumeration.end):
+                    take(ref, enumeration, cosigning=True)
         for minted in self.minted.values():
             found.setdefault(minted.iri, minted.passage)
         return list(found.items())
+
+    def _enumeration(self) -> Sentence | None:
+        """The sentence that lists the most actors (three or more), outside quotations."""
+        best: tuple[int, Sentence] | None = None
+        for sentence in self.sentences:
+            if self.in_quote(sentence.start):
+                continue
+            named = {r.iri for r in self.refs_in(sentence.start, sentence.end)}
+            if len(named) >= 3 and (best is None or len(named) > best[0]):
+                best = (len(named), sentence)
+        return best[1] if best else None
 
     def _mint(self, name: str, start: int) -> None:
         name = _ROLE_WORDS.sub("", name).strip(" ,.:;–-")
@@ -303,14 +356,27 @@ class Reader:
         return [m for m in self.matches
                 if m.entry.kind == "concept" and m.entry.scheme == "declaration-goal"]
 
-    def is_goal(self, start: int, end: int) -> bool:
-        """A restated general goal: it names a goal, and is short or stands among goals."""
-        goals = [m for m in self.goal_matches() if start <= m.start < end]
+    def _goals_in(self, start: int, end: int) -> list[Match]:
+        return [m for m in self.goal_matches() if start <= m.start < end]
+
+    def is_goal(self, start: int, end: int, prose: bool = False) -> bool:
+        """A restated general goal, not a commitment of its own.
+
+        A list item is one when goal wording is a good part of it or it stands in a list of
+        goals; a sentence only when its paragraph restates two goals — "Länsstyrelsen kommer
+        även verka för att invånarna får bättre kunskap … via kommunikationsinsatser" names
+        the knowledge goal and is still a commitment."""
+        goals = self._goals_in(start, end)
         if not goals:
             return False
-        block = next(b for b in self.blocks if b.start <= start < max(b.end, start + 1))
-        block_goals = {m.iri for m in self.goal_matches() if block.start <= m.start < block.end}
-        return end - start < 260 or len(block_goals) >= 2
+        index = self.block_index(start)
+        block = self.blocks[index]
+        if prose or block.kind != "item":
+            return len({m.iri for m in self._goals_in(block.start, block.end)}) >= 2
+        if sum(m.end - m.start for m in goals) >= 0.2 * (end - start):
+            return True
+        return sum(1 for j in self.list_run(index)
+                   if self._goals_in(self.blocks[j].start, self.blocks[j].end)) >= 2
 
     def is_quote(self, block: Block) -> bool:
         return self.in_quote(block.start) or bool(QUOTE_BLOCK.search(block.text))
@@ -343,19 +409,13 @@ class Reader:
             return out
         all_indices = list(range(len(self.blocks)))
         items = self._item_candidates(all_indices, None)
-        if items:
-            return items
-        return self._sentence_candidates(all_indices, None, intent=True)
+        prose = self._sentence_candidates([i for i in all_indices if self.blocks[i].kind != "item"],
+                                          None, intent=True)
+        return sorted(items + prose, key=lambda c: c.start)
 
     def _is_navigation(self, index: int) -> bool:
         """Breadcrumbs and menus: a list of items that are all a few words long."""
-        run = [index]
-        for step in (-1, 1):
-            j = index + step
-            while 0 <= j < len(self.blocks) and self.blocks[j].kind in ("item", "noise"):
-                run.append(j)
-                j += step
-        return all(self.blocks[j].words <= 5 for j in run if self.blocks[j].kind == "item")
+        return all(self.blocks[j].words <= 5 for j in self.list_run(index))
 
     def _item_candidates(self, indices: list[int], commitment_type: str | None) -> list[Candidate]:
         out: list[Candidate] = []
@@ -396,11 +456,42 @@ class Reader:
                 committing = self._is_intent(sentence)
             if committing and COMMIT_VERB.search(text) and not self._has_signatory_subject(sentence):
                 committing = False  # "De aktörer som antar deklarationen åtar sig …"
-            if committing and not self.is_goal(sentence.start, sentence.end) \
+            if committing and self._joint_subject(sentence):
+                committing = False  # "åtar sig A, B och C att genomföra en rad åtgärder": a summary
+            if committing and not self.is_goal(sentence.start, sentence.end, prose=True) \
                     and not (SIGN_VERB.search(text) and not COMMIT_VERB.search(text)):
                 context = context_start if commitment_type else sentence.start
                 out.append(Candidate(sentence.start, sentence.end, context, commitment_type))
+        return self._to_paragraph_end(out)
+
+    def _to_paragraph_end(self, found: list[Candidate]) -> list[Candidate]:
+        """A committing sentence carries the rest of its paragraph ("… informera och utbilda.
+        Med ett särskilt fokus på barn, unga …"), up to the next committing sentence."""
+        out: list[Candidate] = []
+        for i, candidate in enumerate(found):
+            sentence = self.sentence_at(candidate.start)
+            block = self.blocks[sentence.block] if sentence else None
+            end = candidate.end
+            if block is not None:
+                following = [c.start for c in found[i + 1:] if block.start <= c.start < block.end]
+                end = following[0] if following else block.end
+                while end > candidate.end and self.text[end - 1].isspace():
+                    end -= 1
+            out.append(Candidate(candidate.start, end, candidate.context_start,
+                                 candidate.commitment_type))
         return out
+
+    def _joint_subject(self, sentence: Sentence) -> bool:
+        verb = COMMIT_VERB.search(sentence.text) or INTENT.search(sentence.text)
+        if verb is None:
+            return False
+        window = (sentence.start, sentence.start + verb.end() + 80)
+        att = self.text.find(" att ", sentence.start + verb.end(), sentence.end)
+        if att >= 0:
+            window = (sentence.start, att)
+        named = {r.iri for r in self.refs_in(*window) if r.iri in self.signing_actors
+                 and not self.has_cue_before(r.start, sentence)}
+        return len(named) >= 2
 
     def _has_signatory_subject(self, sentence: Sentence) -> bool:
         verb = COMMIT_VERB.search(sentence.text)
@@ -438,10 +529,12 @@ class Reader:
         return signatories[0]
 
     def infer_type(self, start: int, end: int) -> str:
+        """Cue words decide; on a tie the rarer, more specific type wins (communication over
+        internal over external); no cue at all is external, the common case."""
         text = self.text[start:end]
-        scores = {t: len(p.findall(text)) for t, p in TYPE_CUES.items()}
-        best = max(scores, key=lambda t: scores[t])
-        return best if scores[best] > 0 else "extern"
+        scores = {t: len(p.findall(text)) for t, p in TYPE_CUES.items()}  # in priority order
+        best = max(scores.values())
+        return next(t for t, n in scores.items() if n == best) if best > 0 else "extern"
 
 
 def _whole(candidate: Candidate) -> Sentence:
@@ -474,7 +567,7 @@ def extract_text(src: SourceText, source_name: str, lexicon: Lexicon, minter: Mi
     for actor, passage in found:
         signing = Signing(minter.signing(Minter.actor_key(actor)), actor, goals=set(goals),
                           passages=[passage])
-        signing.date = _signing_date(reader, passage)
+        signing.date = _signing_date(reader, reader.signing_passages.get(actor, [passage]))
         extraction.signings.append(signing)
 
     finder = MentionFinder(reader, extraction)
@@ -495,16 +588,20 @@ def extract_text(src: SourceText, source_name: str, lexicon: Lexicon, minter: Mi
     return extraction
 
 
-def _signing_date(reader: Reader, passage: Passage) -> date | None:
-    sentence = reader.sentence_at(passage.start)
-    if sentence is None or not SIGN_VERB.search(sentence.text):
-        return None
-    for phrase in find_dates(reader.text, reader.issued.year if reader.issued else None,
-                             sentence.start, sentence.end):
-        if phrase.precision == "day" and phrase.start_date == phrase.end_date:
-            return phrase.start_date
-    if reader.issued and re.search(r"\b(?:i\s*dag|idag)\b", sentence.text, re.IGNORECASE):
-        return reader.issued
+def _signing_date(reader: Reader, passages: list[Passage]) -> date | None:
+    """The day the text says the actor signed: a full date in a signing sentence (the year
+    may come from the dateline), or "i dag" under a dateline."""
+    for passage in passages:
+        sentence = reader.sentence_at(passage.start)
+        if sentence is None or not (SIGN_VERB.search(sentence.text)
+                                    or sentence == reader.enumeration_sentence):
+            continue
+        for phrase in find_dates(reader.text, reader.issued.year if reader.issued else None,
+                                 sentence.start, sentence.end):
+            if phrase.precision == "day" and phrase.start_date == phrase.end_date:
+                return phrase.start_date
+        if reader.issued and re.search(r"\b(?:i\s*dag|idag)\b", sentence.text, re.IGNORECASE):
+            return reader.issued
     return None
 
 

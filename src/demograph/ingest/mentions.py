@@ -17,7 +17,7 @@ from rdflib import URIRef
 
 from ..namespaces import Minter, slugify
 from .dates import DatePhrase, find_dates
-from .lexicon import ConceptInfo, PlaceInfo, anaphor
+from .lexicon import ConceptInfo, Match, PlaceInfo, anaphor
 from .records import Commitment, Event, Extraction, Mention, Passage, PolicyDocument
 
 if TYPE_CHECKING:
@@ -30,8 +30,9 @@ POLICY_TITLE = re.compile(r"\*(?P<a>" + _POLICY + r"\b[^*\n]{3,160}?)\*|[”\"«
 # "Riksdagens utställning", "Länsstyrelsens webbplats": an owner, not a partner.
 # Characters between an event's mention and its date phrase; a bare year must stand closer
 # ("valen 2022", "under 2021 att uppmärksamma … jubileum") than a month or season.
-DATE_AFTER, DATE_BEFORE = 60, 40
+DATE_AFTER, DATE_BEFORE = 120, 40
 YEAR_AFTER, YEAR_BEFORE = 20, 30
+PRECISION_RANK = {"day": 0, "month": 1, "season": 2, "year": 3}
 _GENITIVE_USE = re.compile(r"\s+(?!och\b|samt\b|i\b|med\b|som\b|att\b|för\b|på\b|om\b)[a-zåäö]")
 
 
@@ -65,19 +66,18 @@ class MentionFinder:
                 continue  # "länsstyrelsen" in passing is context, not a partner
             add(ref.iri, "partner", ref.start, ref.end)
 
-        for match in self.r.matches:
-            if not (start <= match.start and match.end <= end) or match.entry.kind != "concept":
-                continue
+        concepts = [m for m in self.r.matches
+                    if start <= m.start and m.end <= end and m.entry.kind == "concept"]
+        categories = [m for m in concepts if m.entry.scheme == "actor-type" and self._is_category(m)]
+        for match in categories:
+            add(match.iri, "category", match.start, match.end)
+        for match in concepts:
             scheme = match.entry.scheme
             if scheme == "theme":
                 add(match.iri, "theme", match.start, match.end)
-            elif scheme == "target-group":
+            elif scheme == "target-group" and not any(match.overlaps(c) for c in categories):
+                # "tillsammans med civilsamhället": whom they work with, not for
                 add(match.iri, "target", match.start, match.end)
-            elif scheme == "actor-type" and anaphor(match.text) is None \
-                    and not any(r.start < match.end and match.start < r.end for r in self.r.refs):
-                sentence = self.r.sentence_at(match.start)
-                if sentence is not None and self.r.has_cue_before(match.start, sentence):
-                    add(match.iri, "category", match.start, match.end)
             elif scheme == "event-type":
                 event = self._event(commitment, match.iri, match.start, match.end, start, end)
                 if event is not None:
@@ -88,6 +88,14 @@ class MentionFinder:
             document = self._document(commitment, match.group(group), match.start(group))
             add(document, "document", match.start(group), match.end(group))
         return out
+
+    def _is_category(self, match: Match) -> bool:
+        """An unnamed sector named as a partner: "tillsammans med idéburen sektor"."""
+        if anaphor(match.text) is not None or any(
+                r.start < match.end and match.start < r.end for r in self.r.refs):
+            return False
+        sentence = self.r.sentence_at(match.start)
+        return sentence is not None and self.r.has_cue_before(match.start, sentence)
 
     # --- events ---------------------------------------------------------------------------
     def _event(self, commitment: Commitment, event_type: URIRef, s: int, e: int,
@@ -142,18 +150,21 @@ class MentionFinder:
 
     def _date_for(self, s: int, e: int, sent_start: int, sent_end: int, context_start: int,
                   context_end: int) -> DatePhrase | None:
+        """The date phrase that belongs to the event mention at ``s:e``: after it, the most
+        precise one before the next event mention ("Demokratistugan, … som kommer till Växjö
+        8 -13 oktober"); else one just before it ("I januari 2022 hålls … folkomröstningen").
+        A bare year must stand close: "valen 2022", not "2021 åtar sig … folkomröstningen"."""
         year = self._year_near(sent_start, sent_end, context_start, context_end)
         phrases = find_dates(self.r.text, year, sent_start, sent_end)
-        # A date belongs to a mention it stands next to ("Demokrativecka under hösten 2021",
-        # "i januari 2022 hålls … folkomröstningen"), not to one across the sentence.
-        near = {True: (YEAR_AFTER, YEAR_BEFORE), False: (DATE_AFTER, DATE_BEFORE)}
-        after = [p for p in phrases if 0 <= p.start - e <= near[p.precision == "year"][0]]
-        before = [p for p in phrases if 0 <= s - p.end <= near[p.precision == "year"][1]]
+        next_event = min((m.start for m in self.r.matches if m.entry.scheme == "event-type"
+                          and e <= m.start < sent_end), default=sent_end)
+        after = [p for p in phrases if e <= p.start < next_event
+                 and p.start - e <= (YEAR_AFTER if p.precision == "year" else DATE_AFTER)]
         if after:
-            return after[0]
-        if before:
-            return before[-1]
-        return None
+            return min(after, key=lambda p: (PRECISION_RANK[p.precision], p.start))
+        before = [p for p in phrases if 0 <= s - p.end
+                  <= (YEAR_BEFORE if p.precision == "year" else DATE_BEFORE)]
+        return before[-1] if before else None
 
     def _year_near(self, sent_start: int, sent_end: int, context_start: int,
                    context_end: int) -> int | None:

@@ -30,6 +30,7 @@ _NOISE = re.compile(
       läs\s+(?:mer|hela|åtagandena|rapportens|deras|aktörernas|om|deklarationen).*|
       här\s+(?:kan\s+du\s+läsa|kan\s+deras|hittar\s+du|finns)\b.*|ta\s+del\s+av\s+hela.*|
       syntolkning:.*|foto:.*|bild:.*|fotograf:.*|
+      (?:från\s+vänster|på\s+bilden|i\s+mitten|bilden\s+visar)\b.*|
       javascript\s+är\s+avstängt.*|du\s+är\s+här:.*|
       pressmeddelande\s*[-–]?|nyhet\s+\d{1,2}\s+\w+\s+\d{4}:?|
       .{0,60}\bstartsida|.{0,40}\blogo(?:type)?|
@@ -104,11 +105,13 @@ def _nest_items(blocks: list[Block]) -> list[Block]:
         if block.kind == "noise" and run:
             continue
         if run:
-            base = min(blocks[j].level for j in run)
+            # an item is a sub-item only under a less indented item before it
+            smallest = None
             for j in run:
                 b = blocks[j]
-                out[j] = Block(b.kind, b.start, b.end, b.text, 1 if b.level == base else 2,
-                               b.marker, b.line)
+                level = 2 if smallest is not None and b.level > smallest else 1
+                smallest = b.level if smallest is None else min(smallest, b.level)
+                out[j] = Block(b.kind, b.start, b.end, b.text, level, b.marker, b.line)
             run = []
     return out
 
