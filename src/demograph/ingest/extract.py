@@ -368,7 +368,7 @@ class Reader:
         the knowledge goal and is still a commitment."""
         goals = self._goals_in(start, end)
         if not goals:
-            return False
+            return not prose and self._truncated_goal(start, end)
         index = self.block_index(start)
         block = self.blocks[index]
         if prose or block.kind != "item":
@@ -377,6 +377,12 @@ class Reader:
             return True
         return sum(1 for j in self.list_run(index)
                    if self._goals_in(self.blocks[j].start, self.blocks[j].end)) >= 2
+
+    def _truncated_goal(self, start: int, end: int) -> bool:
+        """A page excerpt cut mid-goal: "arbeta för att fler deltar akt" begins a goal's wording."""
+        text = " ".join(self.text[start:end].split()).casefold().rstrip(" ,.;")
+        return len(text) >= 20 and any(form.casefold().startswith(text)
+                                       for form in self.lex.goal_forms)
 
     def is_quote(self, block: Block) -> bool:
         return self.in_quote(block.start) or bool(QUOTE_BLOCK.search(block.text))
@@ -451,7 +457,9 @@ class Reader:
             if block.kind not in ("paragraph", "item") or self.in_quote(sentence.start):
                 continue
             text = sentence.text
-            committing = COMMIT_VERB.search(text) and not text.rstrip().endswith(":")
+            if text.rstrip().endswith(":"):
+                continue  # it introduces a list: the items are the commitments
+            committing = bool(COMMIT_VERB.search(text))
             if not committing and intent:
                 committing = self._is_intent(sentence)
             if committing and COMMIT_VERB.search(text) and not self._has_signatory_subject(sentence):

@@ -211,6 +211,7 @@ class Lexicon:
         self.places: dict[URIRef, PlaceInfo] = {}
         self.groups: dict[URIRef, tuple[str, tuple[URIRef, ...]]] = {}  # → (county, members)
         self.concepts: dict[URIRef, ConceptInfo] = {}
+        self.goal_forms: list[str] = []  # the declaration's general goals, as worded
         self.matcher = Matcher()
         self.declaration_authors: set[URIRef] = set(reference.objects(None, DCTERMS.creator))
         self._read_places(reference)
@@ -289,6 +290,8 @@ class Lexicon:
             entry = Entry("concept", node, scheme, compounds=scheme in COMPOUND_SCHEMES)
             for form in self._forms(g, node):
                 self.matcher.add(form, entry)
+                if scheme == "declaration-goal":
+                    self.goal_forms.append(form)
 
     # questions the extractor asks
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
