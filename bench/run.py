@@ -277,7 +277,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--runs", type=int, default=3, help="builds of the real texts")
     parser.add_argument("--query-runs", type=int, default=20)
-    parser.add_argument("--trace-docs", type=int, default=250,
+    parser.add_argument("--trace-docs", type=int, default=200,
                         help="synthetic texts read again under tracemalloc (slow)")
     parser.add_argument("--build-timeout", type=float, default=360.0,
                         help="seconds the build of the synthetic texts may take")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -57,11 +58,11 @@ def _missing(found: tuple[Finding, ...], wanted: set[tuple[str, str]]) -> set[tu
     return {(c, t) for c, t in wanted if not any(f.constraint == c and f.focus.endswith(t) for f in found)}
 
 
-def _case_ids(folder: str) -> list[Path]:
+def _cases(folder: str) -> list[Path]:
     return sorted((CASES / folder).glob("*.ttl"))
 
 
-@pytest.mark.parametrize("case", _case_ids("conforming"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("case", _cases("conforming"), ids=lambda p: p.stem)
 def test_conforming_case_conforms(case: Path) -> None:
     wanted = _expectations(case)
     assert not wanted["expect"], "a conforming case expects no violations"
@@ -74,7 +75,7 @@ def test_conforming_case_conforms(case: Path) -> None:
     assert not _unexplained(report.findings, wanted["warn"]), report.format_text()
 
 
-@pytest.mark.parametrize("case", _case_ids("nonconforming"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("case", _cases("nonconforming"), ids=lambda p: p.stem)
 def test_nonconforming_case_gives_exactly_its_violations(case: Path) -> None:
     wanted = _expectations(case)
     assert wanted["expect"], f"{case.name} names no '# expect:' violation"
@@ -211,6 +212,16 @@ def test_dataset_is_validated_as_the_union_of_its_graphs(minimal_in: URIRef | No
     assert [(f.constraint, f.focus) for f in report.violations()] == [
         ("MinCount", str(ID["signing/kommun-1780"]))
     ]
+
+
+def test_validations_in_parallel_threads_agree() -> None:
+    data = _with_minimal(CASES / "nonconforming" / "exact-not-the-passage.ttl")
+    expected = validate(data)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        reports = list(pool.map(lambda _: validate(data), range(8)))
+
+    assert all(report == expected for report in reports)
 
 
 def test_validation_leaves_the_data_graph_unchanged() -> None:

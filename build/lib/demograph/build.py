@@ -1,0 +1,262 @@
+"""``demograph build``: texts → validated graph → a new store snapshot, or nothing changes.
+
+Each file is read on its own, so one broken text costs only itself a message; but a build
+with any failure publishes nothing unless the caller asks to keep going — the store that
+was there goes on answering.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from .errors import DemographError, UsageError
+from .ingest.mentions import PRECISION_RANK
+from .ingest.records import Event, Extraction
+from .knowledge import Knowledge
+from .namespaces import Minter
+from .pipeline import extract_bytes, facts, read_bytes
+from .store.convert import graph_to_quads
+from .store.oxigraph import Manifest, SnapshotDir, open_write
+from .validate import ValidationReport, validate
+
+BUILT_KINDS = ("ontology", "concepts", "reference", "source")
+
+
+@dataclass
+class FileReport:
+    name: str
+    ok: bool
+    message: str = ""
+    signatories: int = 0
+    commitments: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    files: list[FileReport] = field(default_factory=list)
+    findings: list[tuple[str, ValidationReport]] = field(default_factory=list)  # (what, report)
+    published: bool = False
+    snapshot: str | None = None
+    triples: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if not f.ok]
+
+    @property
+    def conforms(self) -> bool:
+        return all(r.conforms for _, r in self.findings)
+
+
+def collect_inputs(paths: Sequence[Path]) -> list[Path]:
+    """Files named, and the files (not hidden, not in hidden folders) under folders named."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                              and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        elif path.exists() or path.is_symlink():
+            out.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    if not out:
+        raise UsageError("no input files: " + ", ".join(str(p) for p in paths))
+    return out
+
+
+def extract_files(files: Iterable[Path], knowledge: Knowledge, report: BuildReport,
+                  progress: Callable[[Path], None] | None = None) -> list[Extraction]:
+    extractions: list[Extraction] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        if progress:
+            progress(path)
+        try:
+            extraction = extract_bytes(read_bytes(path), path.name, knowledge)
+        except DemographError as exc:
+            report.files.append(FileReport(path.name, False, str(exc)))
+            continue
+        if extraction.source.sha256 in seen:
+            report.files.append(FileReport(path.name, True, f"same text as {seen[extraction.source.sha256]}; "
+                                           "skipped", warnings=["duplicate"]))
+            continue
+        seen[extraction.source.sha256] = path.name
+        extractions.append(extraction)
+        report.files.append(FileReport(path.name, True, "", len(extraction.signings),
+                                       len(extraction.commitments), list(extraction.warnings)))
+    return extractions
+
+
+def reconcile(extractions: list[Extraction], minter: Minter) -> list[str]:
+    """Make what several texts share consistent: one description per event (the most precise
+    dates any text gives), and distinct IRIs when one actor's commitments come from two texts."""
+    notes: list[str] = []
+    merged: dict[URIRef, Event] = {}
+    for x in extractions:
+        for iri, event in x.events.items():
+            best = merged.get(iri)
+            if best is None or PRECISION_RANK[event.precision] < PRECISION_RANK[best.precision]:
+                merged[iri] = event
+    for iri, best in merged.items():
+        texts = set().union(*(x.events[iri].date_texts for x in extractions if iri in x.events))
+        organizers = set().union(*(x.events[iri].organizers for x in extractions if iri in x.events))
+        for x in extractions:
+            if iri in x.events:
+                own = x.events[iri]
+                x.events[iri] = Event(iri, best.event_type, best.label_sv, best.label_en,
+                                      best.start_date, best.end_date, best.precision,
+                                      own.date_texts if own.precision == best.precision else texts,
+                                      best.date_inferred, best.location, organizers)
+    used: dict[URIRef, int] = {}
+    for x in extractions:
+        offsets: dict[URIRef, int] = {}
+        for c in x.commitments:
+            if c.actor not in offsets:
+                offsets[c.actor] = used.get(c.actor, 0)
+            offset = offsets[c.actor]
+            if offset:
+                new = minter.commitment(Minter.actor_key(c.actor), c.ordinal + offset)
+                notes.append(f"{x.source_name}: {c.iri} is taken by another text; numbered {new}")
+                c.iri = new
+        for actor in offsets:
+            used[actor] = offsets[actor] + sum(1 for c in x.commitments if c.actor == actor)
+    return notes
+
+
+def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
+          keep_going: bool = False,
+          progress: Callable[[Path], None] | None = None) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport()
+    files = collect_inputs(paths)
+    extractions = extract_files(files, knowledge, report, progress)
+    for note in reconcile(extractions, knowledge.minter):
+        report.files.append(FileReport(note.split(":", 1)[0], True, note, warnings=["renumbered"]))
+
+    minter = knowledge.minter
+    fixed = {"ontology": knowledge.ontology, "concepts": knowledge.concepts,
+             "reference": knowledge.reference}
+    source_graphs = [(x, facts(x, knowledge)) for x in extractions]
+    reference_check, texts_check = _validate_in_parallel(knowledge, [g for _, g in source_graphs])
+    report.findings.append(("reference data", reference_check))
+    report.findings.append(("declaration texts", texts_check))
+    failing = _owners_of_violations(texts_check, source_graphs)
+    for x, _ in source_graphs:
+        if x.source_name in failing:
+            _fail(report, x.source_name, f"does not conform to the shapes "
+                                         f"({failing[x.source_name]} violations)")
+    source_graphs = [(x, g) for x, g in source_graphs if x.source_name not in failing]
+
+    if (report.failed and not keep_going) or not reference_check.conforms or not source_graphs:
+        report.seconds = time.perf_counter() - started
+        return report
+
+    snapshots = SnapshotDir(store_root)
+    with snapshots.lock():
+        snapshot = snapshots.new_snapshot()
+        try:
+            db = open_write(snapshot)
+            manifest = Manifest(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), minter.base)
+            for name, graph in fixed.items():
+                iri = minter.graph(name)
+                db.extend(graph_to_quads(graph, iri))
+                manifest.graphs[str(iri)] = name
+            for x, g in source_graphs:
+                db.extend(graph_to_quads(g, x.source_iri))
+                manifest.graphs[str(x.source_iri)] = "source"
+                manifest.sources[str(x.source_iri)] = x.source_name
+            _carry_loaded_graphs(snapshots, db, manifest)
+            db.flush()
+            db.optimize()
+            manifest.triples = len(db)
+            del db
+            snapshots.publish(snapshot, manifest)
+        except BaseException:
+            snapshots.discard(snapshot)
+            raise
+    report.published = True
+    report.snapshot = snapshot.name
+    report.triples = manifest.triples
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+_PENDING: tuple[Graph, Graph] | None = None  # (data, ontology) for the forked validator
+
+
+def _validate_pending() -> ValidationReport:
+    assert _PENDING is not None
+    return validate(_PENDING[0], ontology=_PENDING[1])
+
+
+def _validate_in_parallel(knowledge: Knowledge,
+                          graphs: list[Graph]) -> tuple[ValidationReport, ValidationReport]:
+    """The reference graph and the union of the texts' graphs (with the reference resources
+    they point to), validated at the same time: the reference in a forked process, which
+    inherits the graphs instead of pickling them."""
+    global _PENDING
+    union = Graph()
+    for g in graphs:
+        union += g
+    union += knowledge.context.closure(union)
+    _PENDING = (knowledge.reference + knowledge.concepts, knowledge.ontology)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            reference = pool.submit(_validate_pending)
+            texts = validate(union, ontology=knowledge.ontology)
+            return reference.result(), texts
+    except (OSError, BrokenProcessPool):  # no fork here: validate one after the other
+        return _validate_pending(), validate(union, ontology=knowledge.ontology)
+    finally:
+        _PENDING = None
+
+
+def _owners_of_violations(check: ValidationReport,
+                          graphs: list[tuple[Extraction, Graph]]) -> dict[str, int]:
+    """Which texts the violations belong to: the text whose graph describes the focus node."""
+    owners: dict[str, int] = {}
+    if check.conforms:
+        return owners
+    by_subject: dict[str, list[str]] = {}
+    for x, g in graphs:
+        for subject in set(g.subjects()):
+            by_subject.setdefault(str(subject), []).append(x.source_name)
+    for finding in check.violations():
+        for name in by_subject.get(finding.focus, ["(reference data)"]):
+            owners[name] = owners.get(name, 0) + 1
+    return owners
+
+
+def _fail(report: BuildReport, name: str, message: str) -> None:
+    for entry in report.files:
+        if entry.name == name:
+            entry.ok, entry.message = False, message
+            return
+    report.files.append(FileReport(name, False, message))
+
+
+def _carry_loaded_graphs(snapshots: SnapshotDir, db: ox.Store, manifest: Manifest) -> None:
+    """Graphs added by `demograph load` survive a rebuild of the texts."""
+    if snapshots.current() is None:
+        return
+    try:
+        old_manifest = snapshots.manifest()
+        old = snapshots.open_read()
+    except DemographError:
+        return
+    for iri, kind in old_manifest.graphs.items():
+        if kind == "loaded":
+            db.extend(old.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+            manifest.graphs[iri] = kind

@@ -1,0 +1,119 @@
+"""Settings: one declared table, and the only module that reads ``DEMOGRAPH_*`` variables.
+
+Precedence is defaults, then environment variables, then command-line flags (the CLI passes
+its flags as ``overrides``). The table drives ``demograph --help`` and the README's settings
+section, and a test fails when either forgets one.
+
+>>> s = Settings.load(env={"DEMOGRAPH_PORT": "9000"}, overrides={"host": "0.0.0.0"})
+>>> (s.port, s.host, s.rate_limit)
+(9000, '0.0.0.0', 60)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import UsageError
+from .prefixes import DEFAULT_BASE
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise ValueError("must be more than 0")
+    return value
+
+
+def _flag(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("must be 1/0, true/false, yes/no or on/off")
+
+
+def _base(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise ValueError("must be an http(s) IRI")
+    return text if text.endswith("/") else text + "/"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "DEMOGRAPH_STORE", PROJECT_ROOT / "var" / "store", Path,
+            "Directory of the embedded Oxigraph store (snapshots are swapped in atomically)."),
+    Setting("data", "DEMOGRAPH_DATA", PROJECT_ROOT / "data" / "declarations", Path,
+            "Declaration texts that `build` reads when no PATH is given."),
+    Setting("base", "DEMOGRAPH_BASE", DEFAULT_BASE, _base,
+            "IRI base of the instance data; things are minted under {base}id/."),
+    Setting("host", "DEMOGRAPH_HOST", "127.0.0.1", str, "Address `serve` listens on."),
+    Setting("port", "DEMOGRAPH_PORT", 8000, int, "Port `serve` listens on."),
+    Setting("workers", "DEMOGRAPH_WORKERS", 2, _positive_int, "WSGI worker processes for `serve`."),
+    Setting("query_timeout", "DEMOGRAPH_QUERY_TIMEOUT", 30.0, _positive_float,
+            "Seconds a SPARQL query may run before it is stopped."),
+    Setting("max_rows", "DEMOGRAPH_MAX_ROWS", 10000, _positive_int,
+            "Most result rows a query returns (0: no cap)."),
+    Setting("rate_limit", "DEMOGRAPH_RATE_LIMIT", 60, _positive_int,
+            "Requests per minute per client on the SPARQL endpoint (0: off)."),
+    Setting("result_cache", "DEMOGRAPH_RESULT_CACHE", True, _flag,
+            "Keep serialised results of repeated queries in memory (0: off)."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path
+    data: Path
+    base: str
+    host: str
+    port: int
+    workers: int
+    query_timeout: float
+    max_rows: int
+    rate_limit: int
+    result_cache: bool
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None,
+             overrides: Mapping[str, Any] | None = None) -> "Settings":
+        """Resolve every setting; a malformed environment value is a :class:`UsageError`."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            value = setting.default
+            raw = env.get(setting.env)
+            if raw not in (None, ""):
+                try:
+                    value = setting.parse(raw)
+                except ValueError as exc:
+                    raise UsageError(f"{setting.env}={raw!r}: {exc}") from None
+            if overrides and overrides.get(setting.name) is not None:
+                value = overrides[setting.name]
+            values[setting.name] = value
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
