@@ -30,7 +30,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+SHAPES_DIR = Path(__file__).resolve().parent / "resources" / "shapes"  # the repository's shapes/, also in wheels
 
 SEVERITIES = ("Violation", "Warning", "Info")
 

@@ -22,9 +22,7 @@ FORMATS_EXTRACT = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}
 def _settings_epilog() -> str:
     lines = ["Settings (defaults, then environment variables, then flags):", ""]
     for s in SETTINGS:
-        default = s.default if not isinstance(s.default, Path) else "<project>/" + str(
-            Path(s.default).relative_to(Path(s.default).parents[1]))
-        lines.append(f"  {s.env:<26} {s.help} [default: {default}]")
+        lines.append(f"  {s.env:<26} {s.help} [default: {s.default}]")
     return "\n".join(lines)
 
 

@@ -21,7 +21,7 @@ from typing import Any, Callable
 from .errors import UsageError
 from .prefixes import DEFAULT_BASE
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RESOURCES = Path(__file__).resolve().parent / "resources"  # ontology, shapes, reference data
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,9 @@ def _base(text: str) -> str:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", "DEMOGRAPH_STORE", PROJECT_ROOT / "var" / "store", Path,
+    Setting("store", "DEMOGRAPH_STORE", Path("var/store"), Path,
             "Directory of the embedded Oxigraph store (snapshots are swapped in atomically)."),
-    Setting("data", "DEMOGRAPH_DATA", PROJECT_ROOT / "data" / "declarations", Path,
+    Setting("data", "DEMOGRAPH_DATA", Path("data/declarations"), Path,
             "Declaration texts that `build` reads when no PATH is given."),
     Setting("base", "DEMOGRAPH_BASE", DEFAULT_BASE, _base,
             "IRI base of the instance data; things are minted under {base}id/."),

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from rdflib import RDFS, Graph, Literal, URIRef
 
-from .config import PROJECT_ROOT
+from .config import RESOURCES
 from .ingest.lexicon import Lexicon
 from .ingest.rdf import ContextIndex
 from .namespaces import Minter
 from .reference import REFERENCE_DIR, build_reference_graph, read_known_events, read_organisations
 
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+ONTOLOGY_DIR = RESOURCES / "ontology"
 
 
 def parse_turtle_dir(directory: Path) -> Graph:

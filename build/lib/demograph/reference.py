@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF
 
 from .namespaces import CV, DG, ORG, SCHEMA, WD, Minter, concept
 
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent / "resources" / "reference"
 
 # rdf:type per actor type, beside org:Organization (MODEL.md, "Actor").
 ACTOR_CLASSES: dict[str, tuple[URIRef, ...]] = {

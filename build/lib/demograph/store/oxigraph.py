@@ -83,7 +83,7 @@ class SnapshotDir:
         current = self.require_current()
         try:
             return ox.Store.read_only(str(current / "db"))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             raise StoreError(f"store {self.root}: snapshot {current.name} cannot be opened: {exc}") \
                 from None
 
@@ -112,7 +112,8 @@ class SnapshotDir:
 
     def new_snapshot(self) -> Path:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-        path = self.snapshots / f"{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+        # names sort in creation order: prune and the leftover check rely on it
+        path = self.snapshots / f"{stamp}-{time.time_ns():020d}-{os.getpid()}"
         try:
             path.mkdir(parents=True)
         except OSError as exc:
@@ -159,5 +160,5 @@ class SnapshotDir:
 def open_write(snapshot: Path) -> ox.Store:
     try:
         return ox.Store(str(snapshot / "db"))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         raise StoreError(f"cannot create the database in {snapshot}: {exc}") from None
