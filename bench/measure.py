@@ -87,6 +87,11 @@ def own_max_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load: other work on the machine slows every figure."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def demograph_command() -> list[str]:
     """The `demograph` script of the interpreter running the benchmarks (the project's venv)."""
     beside = Path(sys.executable).parent / "demograph"
@@ -124,5 +129,6 @@ def machine_facts() -> dict[str, object]:
     return {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "nproc": nproc(),
             "cpu_model": from_proc("/proc/cpuinfo", "model name"),
             "memory": from_proc("/proc/meminfo", "MemTotal"),
-            "kernel": platform.release(), "python": platform.python_version(),
+            "kernel": platform.release(), "load_average": load_average(),
+            "python": platform.python_version(),
             "python_executable": sys.executable, "packages": versions}

@@ -45,6 +45,8 @@ def render(r: dict[str, Any]) -> str:
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     lines += table(["", ""], [["CPUs (`nproc`)", m["nproc"]], ["CPU model", m["cpu_model"]],
                               ["memory", m["memory"]], ["kernel", m["kernel"]],
+                              ["load average (1/5/15 min), start → end",
+                               f"{m['load_average']} → {m.get('load_average_at_end', '?')}"],
                               ["Python", f"{m['python']} ({m['python_executable']})"],
                               ["packages", packages]])
     build_fig = s(b["wall"]["p50"]) if "wall" in b else "skipped"
@@ -104,9 +106,13 @@ def ingest_section(i: dict[str, Any]) -> list[str]:
               f"not kept): {tm['peak_bytes'] / 1e6:.1f} MB ({s(tm['seconds'])} with tracing on)", ""]
     lines += ["### `demograph build --keep-going` of the same texts", ""]
     timed_out = " — **stopped at its time limit**" if bd["timed_out"] else ""
-    lines += table(["wall", "exit", "files", "failed", "triples published", "peak RSS (child)"],
+    lines += table(["wall", "exit", "files", "failed", "triples published",
+                    "\"from N file(s)\" as the build says", "peak RSS (child)"],
                    [[s(bd["seconds"]) + timed_out, bd["returncode"], bd["files"], len(bd["failed"]),
-                     f"{bd['triples']:,}", mb(bd["max_rss_kb"])]])
+                     f"{bd['triples']:,}", bd["reported_files"], mb(bd["max_rss_kb"])]])
+    lines += [f"Reading the texts and making their graphs took {s(i['per_document_seconds']['total'])} "
+              "in-process (above): the rest of the build's time goes to what the build does "
+              "besides — the union graph, SHACL validation, writing the store.", ""]
     if bd["failed"]:
         reasons: dict[str, int] = {}
         for message in bd["failure_reasons"].values():

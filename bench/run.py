@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from generate import Document, generate
-from measure import (ChildRun, demograph_command, machine_facts, own_max_rss_kb, run_child,
-                     summary)
+from measure import (ChildRun, demograph_command, load_average, machine_facts, own_max_rss_kb,
+                     run_child, summary)
 from report import render
 
 BENCH = Path(__file__).resolve().parent
@@ -296,6 +296,7 @@ def main() -> None:
         results[name] = step()
         results[name]["bench_seconds"] = time.perf_counter() - step_started
     results["total_seconds"] = time.perf_counter() - started
+    results["machine"]["load_average_at_end"] = load_average()
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n",

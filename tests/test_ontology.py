@@ -316,6 +316,8 @@ DATATYPE_PROPERTY_RANGES = {
     "eventScope": XSD.string,
     "nameKeyword": RDF.langString,
     "extractorVersion": XSD.string,
+    "queryTimeout": XSD.decimal,
+    "resultRowLimit": XSD.integer,
 }
 
 

@@ -222,6 +222,21 @@ def export(fmt: str, output: Path | None, store: Path | None) -> None:
         raise click.UsageError(f"{output}: cannot write: {exc.strerror}") from None
 
 
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on [env DEMOGRAPH_HOST].")
+@click.option("--port", type=int, default=None, help="Port to listen on [env DEMOGRAPH_PORT].")
+@click.option("--workers", type=int, default=None, help="WSGI worker processes [env DEMOGRAPH_WORKERS].")
+@store_option
+def serve(host: str | None, port: int | None, workers: int | None, store: Path | None) -> None:
+    """Serve the store: the SPARQL endpoint at /sparql and /health, under gunicorn."""
+    from .store.oxigraph import SnapshotDir
+    from .web.server import serve as run_server
+
+    settings = _load_settings(host=host, port=port, workers=workers, store=store)
+    SnapshotDir(settings.store).require_current()  # a clear message now, not 503s later
+    run_server(settings)
+
+
 def main() -> NoReturn:
     try:
         cli.main(prog_name="demograph", standalone_mode=False)

@@ -72,6 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "DEMOGRAPH_HOST", "127.0.0.1", str, "Address `serve` listens on."),
     Setting("port", "DEMOGRAPH_PORT", 8000, int, "Port `serve` listens on."),
     Setting("workers", "DEMOGRAPH_WORKERS", 2, _positive_int, "WSGI worker processes for `serve`."),
+    Setting("query_workers", "DEMOGRAPH_QUERY_WORKERS", 2, _positive_int,
+            "Query processes per WSGI worker; one over the time limit is killed and replaced."),
     Setting("query_timeout", "DEMOGRAPH_QUERY_TIMEOUT", 30.0, _positive_float,
             "Seconds a SPARQL query may run before it is stopped."),
     Setting("max_rows", "DEMOGRAPH_MAX_ROWS", 10000, _positive_int,
@@ -91,6 +93,7 @@ class Settings:
     host: str
     port: int
     workers: int
+    query_workers: int
     query_timeout: float
     max_rows: int
     rate_limit: int

@@ -1,4 +1,5 @@
-"""One family of errors. Library code raises these; the CLI maps them to exit codes.
+"""One family of errors. Library code raises these; the CLI maps them to exit codes and the
+web layer to HTTP statuses (``http_status``), in one place each.
 
     DemographError            exit 2 unless a subclass says otherwise
     ├── UsageError            bad arguments, settings or paths            exit 2
@@ -6,7 +7,9 @@
     ├── InputError            one input text cannot be read as text        exit 1
     ├── NothingRecognised     a readable text names no signing actor       exit 1
     ├── QueryError            a SPARQL query is malformed or not allowed   exit 1
-    └── RdfInputError         an RDF file cannot be parsed                 exit 1
+    │   └── UpdateRefused     an update sent to the read-only store       exit 1
+    ├── RdfInputError         an RDF file cannot be parsed                 exit 1
+    └── HttpError             what only the web layer meets: 406 413 415 429 503
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 class DemographError(Exception):
     exit_code = 2
+    http_status = 500
 
 
 class UsageError(DemographError):
@@ -22,6 +26,7 @@ class UsageError(DemographError):
 
 class StoreError(DemographError):
     exit_code = 2
+    http_status = 503  # no store yet, or one that cannot be read: try again after a build
 
 
 class InputError(DemographError):
@@ -36,7 +41,23 @@ class NothingRecognised(DemographError):
 
 class QueryError(DemographError):
     exit_code = 1
+    http_status = 400
+
+
+class UpdateRefused(QueryError):
+    """The store is read-only: the web layer answers 403, not 400."""
+
+    http_status = 403
 
 
 class RdfInputError(DemographError):
     exit_code = 1
+
+
+class HttpError(DemographError):
+    """A request the web layer refuses before any query runs, or cannot serve now."""
+
+    def __init__(self, message: str, http_status: int, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.retry_after = retry_after

@@ -68,6 +68,8 @@ class DG(DefinedNamespace):
     eventScope: URIRef  # on event-type concepts: "county", "municipality", "national", "actor"
     nameKeyword: URIRef  # on actor-type concepts: words in a name that reveal the type
     extractorVersion: URIRef
+    queryTimeout: URIRef  # on the SPARQL service: seconds a query may run
+    resultRowLimit: URIRef  # on the SPARQL service: most rows a result carries
 
 
 def slugify(text: str) -> str:

@@ -13,14 +13,19 @@ demograph.errors.QueryError: SERVICE (federated query) is not allowed: this endp
 >>> check_query("DELETE WHERE { ?s ?p ?o }")
 Traceback (most recent call last):
 ...
-demograph.errors.QueryError: updates are not allowed: the store is read-only (found DELETE)
+demograph.errors.UpdateRefused: updates are not allowed: the store is read-only (found DELETE)
+>>> analyse("PREFIX x: <urn:x#> SELECT * FROM <urn:g> { ?s ?p ?o }")
+QueryInfo(form='select', has_dataset=True, deterministic=True)
+>>> analyse("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o < NOW()) }")
+QueryInfo(form='construct', has_dataset=False, deterministic=False)
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .errors import QueryError
+from .errors import QueryError, UpdateRefused
 
 MAX_QUERY_BYTES = 64 * 1024
 MAX_NESTING = 64
@@ -36,6 +41,26 @@ _BLANKS = re.compile(
 _UPDATE = re.compile(r"^\s*(?:(?:BASE|PREFIX)\b[^{]*?)*\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|"
                      r"MOVE|COPY|WITH)\b", re.IGNORECASE)
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    form: str  # "select" | "ask" | "construct" | "describe"
+    has_dataset: bool  # FROM / FROM NAMED: the query chooses its own graphs
+    deterministic: bool  # no NOW(), RAND(), UUID(), BNODE(): its results may be cached
+
+
+def analyse(query: str) -> QueryInfo:
+    """Check a query (see :func:`check_query`) and say what kind of query it is."""
+    check_query(query)
+    code = blank(query)
+    form = _FORM.search(code)
+    # No query form: the engine's parser will say where it went wrong, with a position.
+    return QueryInfo(form.group(1).lower() if form else "select", bool(_FROM.search(code)),
+                     not _VOLATILE.search(code))
 
 
 def blank(query: str) -> str:
@@ -49,7 +74,8 @@ def check_query(query: str) -> None:
     code = blank(query)
     update = _UPDATE.match(code)
     if update:
-        raise QueryError(f"updates are not allowed: the store is read-only (found {update.group(1).upper()})")
+        raise UpdateRefused(f"updates are not allowed: the store is read-only "
+                            f"(found {update.group(1).upper()})")
     if _SERVICE.search(code):
         raise QueryError("SERVICE (federated query) is not allowed: this endpoint never calls "
                          "other services")

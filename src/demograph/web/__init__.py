@@ -1,0 +1,67 @@
+"""The web service: ``create_app()`` and one blueprint per concern. The only package that
+imports Flask."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from ..config import Settings
+from ..errors import DemographError, HttpError
+from .errors import error_response
+from .runtime import Runtime
+
+EXPOSED_HEADERS = "ETag, Retry-After, X-Demograph-Rows, X-Demograph-Truncated"
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """The application for ``settings`` (default: from the environment), e.g.
+    ``create_app(store=Path("var/store"), rate_limit=0)`` in a test."""
+    settings = settings or Settings.load(overrides=overrides)
+    if overrides and settings is not None:
+        settings = settings.replace(**overrides)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.extensions["demograph"] = Runtime(settings)
+
+    from . import health, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(health.bp)
+    _register_errors(app)
+    app.after_request(_cors)
+    return app
+
+
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(DemographError)
+    def _ours(exc: DemographError) -> Response:
+        retry = exc.retry_after if isinstance(exc, HttpError) else (
+            5 if exc.http_status == 503 else None)
+        return error_response(exc.http_status, str(exc), retry)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        message = {413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KB",
+                   405: f"{request.method} is not allowed here"}.get(status, exc.description or "")
+        return error_response(status, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        logging.getLogger("demograph.web").exception("unhandled error on %s", request.path)
+        return error_response(500, "internal error: the request could not be completed")

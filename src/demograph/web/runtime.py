@@ -1,0 +1,50 @@
+"""What one server process holds: settings, the current snapshot, the query workers, the
+result cache and the rate limiter. Created by ``create_app``; the workers start lazily, in
+the process that serves (after the WSGI server has forked)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ..config import Settings
+from ..store import Manifest, SnapshotDir
+from .cache import ResultCache
+from .pool import QueryPool
+from .ratelimit import RateLimiter
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.snapshots = SnapshotDir(settings.store)
+        self.cache = ResultCache() if settings.result_cache else None
+        self.limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
+        self.example_queries: list[dict[str, str]] = []
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+        self._manifests: dict[str, Manifest] = {}
+
+    def snapshot(self) -> Path:
+        """The snapshot current now; resolved on every request, so a rebuild is seen at once."""
+        return self.snapshots.require_current()
+
+    def manifest(self) -> Manifest:
+        current = self.snapshot()
+        manifest = self._manifests.get(current.name)
+        if manifest is None:
+            manifest = self.snapshots.manifest()
+            self._manifests = {current.name: manifest}
+        return manifest
+
+    def pool(self) -> QueryPool:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = QueryPool(self.settings.query_workers, self.settings.query_timeout)
+            return self._pool
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
