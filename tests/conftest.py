@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +71,72 @@ def shared_corpus() -> Path:
     if not corpus.is_dir():
         pytest.skip(f"the shared development corpus is not at {corpus}")
     return corpus
+
+
+@dataclass
+class Server:
+    url: str  # the base, e.g. http://127.0.0.1:41234
+    store: Path
+    process: subprocess.Popen[bytes]
+    log: Any  # the open log file, closed by stop_server
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(store: Path, log: Path, **settings: str) -> Server:
+    """`demograph serve` as a real process on 127.0.0.1; waits until /health answers."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DEMOGRAPH_")}
+    environment.update({"DEMOGRAPH_STORE": str(store), "DEMOGRAPH_HOST": "127.0.0.1",
+                        "DEMOGRAPH_PORT": str(port), "DEMOGRAPH_WORKERS": "1"})
+    environment.update({f"DEMOGRAPH_{k.upper()}": v for k, v in settings.items()})
+    handle = open(log, "wb")
+    process = subprocess.Popen([str(DEMOGRAPH), "serve"], env=environment, stdout=handle,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            handle.close()
+            raise RuntimeError(f"demograph serve exited: {log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, store, process, handle)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    handle.close()
+    raise RuntimeError(f"demograph serve did not answer in 30 s: {log.read_text(errors='replace')}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=5)
+    server.log.close()
+
+
+@pytest.fixture(scope="session")
+def server(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The seed store served for real; rate limit off so tests may send many requests."""
+    running = start_server(seed_store, tmp_path_factory.mktemp("server") / "serve.log",
+                           rate_limit="0", query_timeout="5", max_rows="1000")
+    yield running
+    stop_server(running)

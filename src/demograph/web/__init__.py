@@ -14,7 +14,7 @@ from ..errors import DemographError, HttpError
 from .errors import error_response
 from .runtime import Runtime
 
-EXPOSED_HEADERS = "ETag, Retry-After, X-Demograph-Rows, X-Demograph-Truncated"
+EXPOSED_HEADERS = "ETag, Retry-After, X-Demograph-Rows, X-Demograph-Truncated, X-Demograph-Cache"
 MAX_BODY_BYTES = 1024 * 1024
 
 

@@ -40,6 +40,9 @@ def sparql() -> Response:
     if wait is not None:
         raise HttpError("too many requests from this client; slow down", 429, retry_after=wait)
     query, default_graphs, named_graphs = _protocol_request()
+    if query is None and request.method == "POST":
+        raise QueryError("the POST carries no query (a 'query' form field, or an "
+                         "application/sparql-query body)")
     if query is None:
         return _describe()
     info = analyse(query)
@@ -57,6 +60,7 @@ def sparql() -> Response:
     if cacheable and etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         return _finish(Response(status=304), etag, cacheable)
     cached = rt.cache.get(snapshot.name, key) if (rt.cache and cacheable) else None
+    hit = cached is not None
     if cached is None:
         job = Job(query, info.form, fmt, str(snapshot), info.has_dataset, default_graphs,
                   named_graphs, max_rows)
@@ -72,6 +76,8 @@ def sparql() -> Response:
             rt.cache.put(snapshot.name, key, cached)
     response = Response(cached.body, content_type=_with_charset(cached.content_type))
     response.headers.extend(cached.headers)
+    if rt.cache:
+        response.headers["X-Demograph-Cache"] = "hit" if hit else "miss"
     return _finish(response, etag, cacheable)
 
 
