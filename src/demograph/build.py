@@ -8,6 +8,7 @@ was there goes on answering.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -192,35 +193,44 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
     return report
 
 
-_PENDING: tuple[Graph, Graph] | None = None  # (data, ontology) for the forked validator
+# Graphs waiting to be validated by forked processes, which inherit them instead of
+# pickling them: index 0 is the reference data, the rest are chunks of texts.
+_PENDING: list[Graph] = []
+_ONTOLOGY: Graph | None = None
+TEXTS_PER_CHUNK = 60  # small enough to spread a large build over the cores
 
 
-def _validate_pending() -> ValidationReport:
-    assert _PENDING is not None
-    return validate(_PENDING[0], ontology=_PENDING[1])
+def _validate_pending(index: int) -> ValidationReport:
+    return validate(_PENDING[index], ontology=_ONTOLOGY)
 
 
 def _validate_in_parallel(knowledge: Knowledge,
                           graphs: list[Graph]) -> tuple[ValidationReport, ValidationReport]:
-    """The reference graph and the union of the texts' graphs (with the reference resources
-    they point to), validated at the same time: the reference in a forked process, which
-    inherits the graphs instead of pickling them."""
-    global _PENDING
-    union = Graph()
-    for g in graphs:
-        union += g
-    union += knowledge.context.closure(union)
-    _PENDING = (knowledge.reference + knowledge.concepts, knowledge.ontology)
+    """The reference graph, and the texts' graphs (with the reference resources they point
+    to) in chunks of whole texts, validated on all cores at once. Returns the reference's
+    report and one report for all the texts."""
+    global _PENDING, _ONTOLOGY
+    chunks: list[Graph] = []
+    for first in range(0, len(graphs), TEXTS_PER_CHUNK):
+        union = Graph()
+        for g in graphs[first:first + TEXTS_PER_CHUNK]:
+            union += g
+        union += knowledge.context.closure(union)
+        chunks.append(union)
+    _PENDING = [knowledge.reference + knowledge.concepts, *chunks]
+    _ONTOLOGY = knowledge.ontology
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            reference = pool.submit(_validate_pending)
-            texts = validate(union, ontology=knowledge.ontology)
-            return reference.result(), texts
+        workers = max(1, min(len(_PENDING), os.cpu_count() or 1))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            reports = list(pool.map(_validate_pending, range(len(_PENDING))))
     except (OSError, BrokenProcessPool):  # no fork here: validate one after the other
-        return _validate_pending(), validate(union, ontology=knowledge.ontology)
+        reports = [_validate_pending(i) for i in range(len(_PENDING))]
     finally:
-        _PENDING = None
+        _PENDING, _ONTOLOGY = [], None
+    texts = reports[1:]
+    return reports[0], ValidationReport(all(r.conforms for r in texts),
+                                        tuple(f for r in texts for f in r.findings))
 
 
 def _owners_of_violations(check: ValidationReport,

@@ -19,10 +19,10 @@ class Cached:
 
 
 def result_key(snapshot: str, query: str, fmt: str, default_graphs: tuple[str, ...],
-               named_graphs: tuple[str, ...], max_rows: int) -> str:
+               named_graphs: tuple[str, ...], max_rows: int, base_iri: str = "") -> str:
     digest = hashlib.sha256()
     for part in (snapshot, query, fmt, "\x1f".join(default_graphs), "\x1f".join(named_graphs),
-                 str(max_rows)):
+                 str(max_rows), base_iri):
         digest.update(part.encode("utf-8"))
         digest.update(b"\x1e")
     return digest.hexdigest()[:32]

@@ -24,6 +24,7 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 0  # 0: no cap
+    base_iri: str | None = None  # what relative IRIs in the query resolve against
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,12 @@ def run_query(store: ox.Store, job: Job) -> object:
     Graphs are only ever looked up in the store: one it lacks is an empty graph."""
     if job.default_graphs or job.named_graphs:
         return store.query(
-            job.query,
+            job.query, base_iri=job.base_iri,
             default_graph=[ox.NamedNode(g) for g in job.default_graphs],
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs])
     # the union flag would override FROM, so it is set only for queries without one
-    return store.query(job.query, use_default_graph_as_union=not job.has_dataset)
+    return store.query(job.query, base_iri=job.base_iri,
+                       use_default_graph_as_union=not job.has_dataset)
 
 
 def execute(store: ox.Store, job: Job) -> Outcome:

@@ -54,7 +54,8 @@ def sparql() -> Response:
                         f"queries; offered: {offered}", 406)
     snapshot = rt.snapshot()
     max_rows = rt.settings.max_rows
-    key = result_key(snapshot.name, query, fmt, default_graphs, named_graphs, max_rows)
+    key = result_key(snapshot.name, query, fmt, default_graphs, named_graphs, max_rows,
+                     request.base_url)
     etag = f'"{key}"'
     cacheable = info.deterministic
     if cacheable and etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
@@ -62,8 +63,9 @@ def sparql() -> Response:
     cached = rt.cache.get(snapshot.name, key) if (rt.cache and cacheable) else None
     hit = cached is not None
     if cached is None:
+        # relative IRIs in a query resolve against the endpoint's own address
         job = Job(query, info.form, fmt, str(snapshot), info.has_dataset, default_graphs,
-                  named_graphs, max_rows)
+                  named_graphs, max_rows, base_iri=request.base_url)
         outcome = rt.pool().run(job)
         if outcome.status != 200:
             return error_response(outcome.status, outcome.body.decode("utf-8", "replace"))
