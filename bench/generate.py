@@ -52,6 +52,7 @@ class Actor:
     name: str
     kind: str  # kommun | region | lansstyrelse | an organisations.csv actor_type
     county: str | None  # lanskod
+    aliases: frozenset[str] = frozenset()  # other names of the same actor: never its partner
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,18 @@ def read_reference(directory: Path = REFERENCE_DIR) -> tuple[list[Actor], dict[s
     counties = {r["lanskod"]: County(r["lanskod"], r["lan"], r["lan_kort"], r["region_namn"],
                                      r["lansstyrelse_namn"], r["lansstyrelse_kortnamn"])
                 for r in rows("counties.csv")}
-    actors = [Actor(r["kommun_namn"], "kommun", r["lanskod"]) for r in rows("municipalities.csv")]
+    variants: dict[str, set[str]] = {}
+    for r in rows("name_variants.csv"):
+        variants.setdefault(r["code"], set()).add(r["variant"])
+    actors = [Actor(r["kommun_namn"], "kommun", r["lanskod"],
+                    frozenset(variants.get(r["kommunkod"], ())))
+              for r in rows("municipalities.csv")]
     for c in counties.values():
         actors.append(Actor(c.region, "region", c.code))
-        actors.append(Actor(c.lansstyrelse_short, "lansstyrelse", c.code))
-    actors += [Actor(r["name_sv"], r["actor_type"], r.get("lanskod") or None)
+        actors.append(Actor(c.lansstyrelse_short, "lansstyrelse", c.code,
+                            frozenset({c.lansstyrelse})))
+    actors += [Actor(r["name_sv"], r["actor_type"], r.get("lanskod") or None,
+                     frozenset(v for v in (r.get("variants") or "").split("|") if v))
                for r in rows("organisations.csv") if r["slug"] not in NOT_SIGNING]
     return actors, counties
 
@@ -178,8 +186,10 @@ class Writer:
             if self.actor.kind == "kommun":
                 pool.append("länets kommuner")
         pool += self.pick(NATIONAL_PARTNERS, 2)
-        pool = [p for p in pool if p != self.actor.name and not (
-            p.startswith("Länsstyrelsen") and self.actor.kind == "lansstyrelse")]
+        own = {self.actor.name, *self.actor.aliases}
+        if self.county is not None and self.county.region in own:
+            own.add("länets kommuner")  # Gotland: the kommun is the region and the only kommun
+        pool = [p for p in dict.fromkeys(pool) if p not in own]
         names = self.pick(pool, self.rng.choice((1, 1, 2, 3)))
         if self.rng.random() < 0.3:
             names.append(self.rng.choice(CATEGORIES))

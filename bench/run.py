@@ -155,7 +155,7 @@ def bench_ingest(count: int, seed: int, trace_docs: int, demograph: list[str],
 def digest(extraction: Any, triples: int) -> dict[str, Any]:
     return {"signatories": [str(a) for a in extraction.signatories],
             "commitments": [(c.commitment_type, c.type_basis) for c in extraction.commitments],
-            "mentions": sorted({(m.role, m.passage.exact.casefold())
+            "mentions": sorted({(m.role, str(m.iri), m.passage.exact.casefold())
                                 for c in extraction.commitments for m in c.mentions}),
             "triples": triples}
 
@@ -172,17 +172,39 @@ def repeated_actor_files(docs: list[Document]) -> set[str]:
 
 ROLES = {"partners": "partner", "categories": "category", "events": "event", "themes": "theme",
          "targets": "target"}
+# What a written form must resolve to in the lexicon to count for a role: (kinds, scheme).
+RESOLVE_AS = {"partner": (("actor", "group"), ""), "category": (("concept",), "actor-type"),
+              "theme": (("concept",), "theme"), "target": (("concept",), "target-group")}
 
 
 def compare(outcomes: list[tuple[Document, dict[str, Any] | None, str | None]],
             knowledge: Any) -> dict[str, Any]:
     """What the reader found against what the generator wrote (its manifest)."""
     from demograph.ingest.lexicon import select
+    from rdflib import URIRef
+
+    lexicon = knowledge.lexicon
 
     def actor_iri(name: str) -> str | None:
-        full = [m for m in select(knowledge.lexicon.find(name))
+        full = [m for m in select(lexicon.find(name))
                 if m.entry.kind == "actor" and m.start == 0 and m.end == len(name)]
         return str(full[0].iri) if full else None
+
+    def resolve(form: str, role: str, signatory: str | None) -> str:
+        """The IRI a written form stands for: what the reader should report for it. Events
+        are minted per text, so they are compared by the form the text uses."""
+        if role == "event":
+            return form.casefold()
+        if form == "länets kommuner":  # the group of the signatory's county
+            info = lexicon.actors.get(URIRef(signatory)) if signatory else None
+            group = lexicon.kommun_group.get(info.county if info else "")
+            return str(group) if group else f"unresolved: {form}"
+        kinds, scheme = RESOLVE_AS[role]
+        for m in lexicon.find(form):
+            if m.start == 0 and m.end == len(form) and m.entry.kind in kinds \
+                    and (not scheme or m.entry.scheme == scheme):
+                return str(m.iri)
+        return f"unresolved: {form}"
 
     failures: dict[str, list[str]] = {}
     layouts: dict[str, Counter[str]] = {}
@@ -195,13 +217,12 @@ def compare(outcomes: list[tuple[Document, dict[str, Any] | None, str | None]],
         totals["generated"] += planned
         layout = layouts.setdefault(doc.layout, Counter())
         layout["documents"] += 1
-        layout["generated"] += planned
         if found is None:
             failures.setdefault(re.sub(r"\d+", "N", error or ""), []).append(doc.actor)
             continue
         got = len(found["commitments"])
         totals.update(read=1, generated_in_read=planned, found=got, triples=found["triples"])
-        layout.update(read=1, found=got, exact=int(got == planned))
+        layout.update(read=1, generated=planned, found=got, exact=int(got == planned))
         totals["exact" if got == planned else "fewer" if got < planned else "more"] += 1
         if got != planned:
             off.append({"file": doc.file, "actor": doc.actor, "layout": doc.layout,
@@ -212,11 +233,12 @@ def compare(outcomes: list[tuple[Document, dict[str, Any] | None, str | None]],
         if got == planned:
             for plan, (ctype, basis) in zip(doc.commitments, found["commitments"]):
                 types[basis].update(compared=1, agree=int(plan.type == ctype))
-        seen = {tuple(m) for m in found["mentions"]}
         for field_name, role in ROLES.items():
-            wanted = {s.casefold() for plan in doc.commitments for s in getattr(plan, field_name)}
-            mentions[role].update(expected=len(wanted), found=len(wanted & {s for r, s in seen
-                                                                            if r == role}))
+            wanted = {resolve(f, role, expected) for plan in doc.commitments
+                      for f in getattr(plan, field_name)}
+            got_ = {form if role == "event" else iri
+                    for r, iri, form in found["mentions"] if r == role}
+            mentions[role].update(expected=len(wanted), found=len(wanted & got_))
     return {"totals": dict(totals), "by_layout": {k: dict(v) for k, v in sorted(layouts.items())},
             "types": {k: dict(v) for k, v in types.items()},
             "mentions": {k: dict(v) for k, v in mentions.items()},

@@ -46,6 +46,7 @@ class FileReport:
 class BuildReport:
     files: list[FileReport] = field(default_factory=list)
     findings: list[tuple[str, ValidationReport]] = field(default_factory=list)  # (what, report)
+    notes: list[str] = field(default_factory=list)  # what reconciling the texts changed
     published: bool = False
     snapshot: str | None = None
     triples: int = 0
@@ -101,7 +102,8 @@ def extract_files(files: Iterable[Path], knowledge: Knowledge, report: BuildRepo
 
 def reconcile(extractions: list[Extraction], minter: Minter) -> list[str]:
     """Make what several texts share consistent: one description per event (the most precise
-    dates any text gives), and distinct IRIs when one actor's commitments come from two texts."""
+    dates any text gives), and distinct IRIs when one actor's commitments come from two texts
+    (the later text's commitments number on after the earlier's)."""
     notes: list[str] = []
     merged: dict[URIRef, Event] = {}
     for x in extractions:
@@ -127,7 +129,10 @@ def reconcile(extractions: list[Extraction], minter: Minter) -> list[str]:
                 offsets[c.actor] = used.get(c.actor, 0)
             offset = offsets[c.actor]
             if offset:
-                new = minter.commitment(Minter.actor_key(c.actor), c.ordinal + offset)
+                # IRI and dg:ordinal stay one number: the position among the actor's
+                # commitments, its texts taken in file order
+                c.ordinal += offset
+                new = minter.commitment(Minter.actor_key(c.actor), c.ordinal)
                 notes.append(f"{x.source_name}: {c.iri} is taken by another text; numbered {new}")
                 c.iri = new
         for actor in offsets:
@@ -142,8 +147,7 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
     report = BuildReport()
     files = collect_inputs(paths)
     extractions = extract_files(files, knowledge, report, progress)
-    for note in reconcile(extractions, knowledge.minter):
-        report.files.append(FileReport(note.split(":", 1)[0], True, note, warnings=["renumbered"]))
+    report.notes.extend(reconcile(extractions, knowledge.minter))
 
     minter = knowledge.minter
     fixed = {"ontology": knowledge.ontology, "concepts": knowledge.concepts,

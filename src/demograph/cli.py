@@ -82,6 +82,8 @@ def build(paths: tuple[Path, ...], store: Path | None, base: str | None, keep_go
         extra = f" ({'; '.join(w for w in entry.warnings if ' ' in w)})" if any(
             " " in w for w in entry.warnings) else ""
         click.echo(f"  {status:<7} {entry.name}: {detail}{extra}")
+    for note in report.notes:
+        click.echo(f"  note    {note}")
     for what, check in report.findings:
         if not check.conforms:
             click.echo(f"\n{what}:\n{check.format_text(limit=20)}", err=True)

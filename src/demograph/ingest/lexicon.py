@@ -27,7 +27,7 @@ from ..namespaces import DG, DGC, ORG, SCHEMA
 from ..reference import KnownEvent
 
 _TOKEN = re.compile(r"[^\W_]+")
-_GAP = re.compile(r"[\s\-–&()/:'’,]*")  # what may stand between the words of one name or form
+_GAP = re.compile(r"[\s\-–&()/:'’,.]*")  # between the words of one name ("Kungl. Musikhögskolan")
 _ENDINGS = ("s", "n", "en", "et", "na", "ns", "ens", "ets", "nas", "ar", "er", "or", "arna",
             "erna", "orna", "arnas", "ernas", "a", "e", "ers")
 _COMPOUND_MIN = 6

@@ -43,7 +43,8 @@ _FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹*]\s*")
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = ("t.ex.", "bl.a.", "t.o.m.", "m.fl.", "m.m.", "ca.", "kl.", "s.k.", "dvs.",
-                  "osv.", "fr.o.m.", "resp.", "jfr.", "nr.", "st.", "p.g.a.", "pga.", "inkl.")
+                  "osv.", "fr.o.m.", "resp.", "jfr.", "nr.", "st.", "p.g.a.", "pga.", "inkl.",
+                  "kungl.", "bl. a.", "d.v.s.", "t. ex.")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])([”\"»]?)\s+(?=[A-ZÅÄÖÉ0-9”\"«–-])")
 
 
