@@ -51,3 +51,13 @@ def test_matching_is_deterministic(knowledge: Knowledge) -> None:
     first = [(m.start, m.end, str(m.iri)) for m in select(knowledge.lexicon.find(text))]
     for _ in range(3):
         assert [(m.start, m.end, str(m.iri)) for m in select(knowledge.lexicon.find(text))] == first
+
+
+def test_a_comma_or_full_stop_joins_words_only_where_the_form_has_one(knowledge: Knowledge) -> None:
+    """"Region Skåne, länets kommuner" once matched the variant "Region Skåne län"."""
+    names = lambda text: [m.text for m in select(knowledge.lexicon.find(text))  # noqa: E731
+                          if m.entry.kind == "actor"]
+    assert names("i samverkan med Region Skåne, länets kommuner och") == ["Region Skåne"]
+    assert names("Region Skåne. Länets kommuner deltar") == ["Region Skåne"]
+    assert names("Kungl. Musikhögskolan i Stockholm undertecknar") == [
+        "Kungl. Musikhögskolan i Stockholm"]

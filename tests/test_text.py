@@ -56,3 +56,9 @@ def test_segment_classifies_real_page_debris() -> None:
     assert ("heading", "Region Värmlands åtaganden") in kinds
     items = [b for b in segment(text) if b.kind == "item"]
     assert [(b.text, b.level) for b in items][-2:] == [("verka för X", 1), ("underpunkt", 2)]
+
+
+def test_bold_lines_are_headings_and_footnotes_are_noise() -> None:
+    text = "**Externa åtaganden**\n\n* en punkt i en lista\n\n¹ En fotnot\n"
+    assert [(b.kind, b.text) for b in segment(text)] == [
+        ("heading", "Externa åtaganden"), ("item", "en punkt i en lista"), ("noise", "¹ En fotnot")]

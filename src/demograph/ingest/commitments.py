@@ -50,11 +50,16 @@ class CommitmentMixin:
         return self.in_quote(block.start) or bool(QUOTE_BLOCK.search(block.text))
 
     def _typed_heading(self, block: Block) -> str | None:
+        """ "Interna åtaganden:", "Halmstads kommuns externa åtagande", "Kommunikativt" — a
+        heading that names a commitment type; not a topic like "Strategisk kommunikation"."""
         if block.kind not in ("heading", "paragraph") or block.words > 8:
             return None
+        about_commitments = bool(COMMITMENT_HEADING.search(block.text))
+        bare = block.text.strip(" :*").casefold()
         for m in self.matches:
             if block.start <= m.start < block.end and m.entry.kind == "concept" \
-                    and m.entry.scheme == "commitment-type":
+                    and m.entry.scheme == "commitment-type" \
+                    and (about_commitments or m.text.casefold() == bare):
                 return str(m.iri).rsplit("/", 1)[-1]
         return None
 

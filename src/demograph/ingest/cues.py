@@ -47,10 +47,11 @@ _GROUP_GENERIC = re.compile(
 TYPE_CUES = {
     "kommunikativ": re.compile(r"kommunic|kommunikation|kanaler|sociala\s+medier|\bwebb|hemsida|"
                                r"nyhetsbrev|informationsinsats|informationskampanj|\bpodd|"
-                               r"pressmeddelande", re.IGNORECASE),
+                               r"pressmeddelande|lättläst|informera", re.IGNORECASE),
     "intern": re.compile(r"\binternt?\b|\binterna\b|medarbetare|anställda|\bpersonal|"
                          r"i\s+all\s+(?:vår\s+)?verksamhet|vår\s+organisation|förvaltningar|"
-                         r"tjänstepersoner|kompetensutveckling|värdegrund", re.IGNORECASE),
+                         r"tjänstepersoner|kompetensutveckling|värdegrund|\bchef(?:er|erna)?\b|"
+                         r"hela\s+organisationen|styrning\s+och\s+ledning", re.IGNORECASE),
     "extern": re.compile(r"invånar|medborgar|allmänheten|ungdomar|\bunga\b|elever|skolor|besökare|"
                          r"civilsamhäll|föreningar|\bi\s+samverkan|tillsammans\s+med", re.IGNORECASE),
 }

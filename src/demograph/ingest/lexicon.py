@@ -27,7 +27,11 @@ from ..namespaces import DG, DGC, ORG, SCHEMA
 from ..reference import KnownEvent
 
 _TOKEN = re.compile(r"[^\W_]+")
-_GAP = re.compile(r"[\s\-–&()/:'’,.]*")  # between the words of one name ("Kungl. Musikhögskolan")
+_GAP = re.compile(r"[\s\-–&()/:'’,.]*")  # what may stand between the words of a form
+# A comma or full stop between two words only where the form itself has one there
+# ("Kungl. Musikhögskolan", "kommer till tals, oavsett …"): "Region Skåne, länets
+# kommuner" is two names, not the variant "Region Skåne län".
+_PUNCTUATED = re.compile(r"[,.]")
 _ENDINGS = ("s", "n", "en", "et", "na", "ns", "ens", "ets", "nas", "ar", "er", "or", "arna",
             "erna", "orna", "arnas", "ernas", "a", "e", "ers")
 _COMPOUND_MIN = 6
@@ -73,7 +77,9 @@ class Match:
 @dataclass
 class _Node:
     children: dict[str, "_Node"] = field(default_factory=dict)
-    last: dict[str, list[tuple[Entry, str]]] = field(default_factory=dict)  # token → (entry, form)
+    # token → (entry, form, whether the form has a comma or full stop before that token)
+    last: dict[str, list[tuple[Entry, str, bool]]] = field(default_factory=dict)
+    punctuated: set[str] = field(default_factory=set)  # children reached across "," or "."
 
 
 class Matcher:
@@ -83,13 +89,18 @@ class Matcher:
         self._root = _Node()
 
     def add(self, form: str, entry: Entry) -> None:
-        tokens = _TOKEN.findall(form)
-        if not tokens:
+        spans = list(_TOKEN.finditer(form))
+        if not spans:
             return
+        gaps = [False] + [bool(_PUNCTUATED.search(form, a.end(), b.start()))
+                          for a, b in zip(spans, spans[1:])]
         node = self._root
-        for token in tokens[:-1]:
-            node = node.children.setdefault(token.casefold(), _Node())
-        node.last.setdefault(tokens[-1].casefold(), []).append((entry, form))
+        for span, punctuated in zip(spans[:-1], gaps):
+            token = span.group(0).casefold()
+            if punctuated:
+                node.punctuated.add(token)
+            node = node.children.setdefault(token, _Node())
+        node.last.setdefault(spans[-1].group(0).casefold(), []).append((entry, form, gaps[-1]))
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
         end = len(text) if end is None else end
@@ -100,31 +111,38 @@ class Matcher:
             j = i
             while node is not None and j < len(tokens):
                 token_start, token_end, token = tokens[j]
-                if j > i and not _GAP.fullmatch(text, tokens[j - 1][1], token_start):
-                    break
-                for entry, form, matched_end in _last_token_hits(node, token, token_end):
+                punctuated = False
+                if j > i:
+                    if not _GAP.fullmatch(text, tokens[j - 1][1], token_start):
+                        break
+                    punctuated = bool(_PUNCTUATED.search(text, tokens[j - 1][1], token_start))
+                for entry, form, matched_end in _last_token_hits(node, token, token_end, punctuated):
                     if entry.case_sensitive and not _case_ok(form, text[first_start:matched_end]):
                         continue
                     found.append(Match(first_start, matched_end, entry, text[first_start:matched_end]))
-                node = node.children.get(token.casefold())
+                folded = token.casefold()
+                if punctuated and folded not in node.punctuated:
+                    break
+                node = node.children.get(folded)
                 j += 1
         return found
 
 
-def _last_token_hits(node: _Node, token: str, token_end: int) -> Iterable[tuple[Entry, str, int]]:
+def _last_token_hits(node: _Node, token: str, token_end: int,
+                     punctuated: bool) -> Iterable[tuple[Entry, str, int]]:
     if not node.last:
         return
     folded = token.casefold()
-    for entry, form in node.last.get(folded, ()):
-        yield entry, form, token_end
+    candidates: list[tuple[Entry, str, bool]] = list(node.last.get(folded, ()))
     for ending in _ENDINGS:
         if len(folded) > len(ending) + 1 and folded.endswith(ending):
-            for entry, form in node.last.get(folded[: -len(ending)], ()):
-                yield entry, form, token_end
+            candidates.extend(node.last.get(folded[: -len(ending)], ()))
     for cut in range(_COMPOUND_MIN, len(folded)):
-        for entry, form in node.last.get(folded[:cut], ()):
-            if entry.compounds:
-                yield entry, form, token_end
+        candidates.extend(c for c in node.last.get(folded[:cut], ()) if c[0].compounds)
+    for entry, form, form_punctuated in candidates:
+        if punctuated and not form_punctuated:
+            continue
+        yield entry, form, token_end
 
 
 def _case_ok(form: str, found: str) -> bool:

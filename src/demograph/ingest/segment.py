@@ -39,7 +39,7 @@ _NOISE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _CAPTION_FOLLOWER = re.compile(r"^(?:foto|bild|fotograf)\s*:", re.IGNORECASE)
-_FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹*]\s*")
+_FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹]+")  # "¹ Krisberedskapsveckan är …"
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = ("t.ex.", "bl.a.", "t.o.m.", "m.fl.", "m.m.", "ca.", "kl.", "s.k.", "dvs.",
