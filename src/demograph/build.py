@@ -90,8 +90,8 @@ def extract_files(files: Iterable[Path], knowledge: Knowledge, report: BuildRepo
             report.files.append(FileReport(path.name, False, str(exc)))
             continue
         if extraction.source.sha256 in seen:
-            report.files.append(FileReport(path.name, True, f"same text as {seen[extraction.source.sha256]}; "
-                                           "skipped", warnings=["duplicate"]))
+            report.files.append(FileReport(path.name, True, f"same text as "
+                                           f"{seen[extraction.source.sha256]}; skipped"))
             continue
         seen[extraction.source.sha256] = path.name
         extractions.append(extraction)

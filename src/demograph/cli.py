@@ -79,8 +79,7 @@ def build(paths: tuple[Path, ...], store: Path | None, base: str | None, keep_go
         status = "ok" if entry.ok else "FAILED"
         detail = entry.message or (f"{entry.signatories} signator{'y' if entry.signatories == 1 else 'ies'}, "
                                    f"{entry.commitments} commitment{'s' if entry.commitments != 1 else ''}")
-        extra = f" ({'; '.join(w for w in entry.warnings if ' ' in w)})" if any(
-            " " in w for w in entry.warnings) else ""
+        extra = f" ({'; '.join(entry.warnings)})" if entry.warnings else ""
         click.echo(f"  {status:<7} {entry.name}: {detail}{extra}")
     for note in report.notes:
         click.echo(f"  note    {note}")

@@ -27,16 +27,19 @@ if TYPE_CHECKING:
 _POLICY = r"(?:Plan|Riktlinje|Riktlinjer|Strategi|Strategin|Policy|Program|Handlingsplan|Policyn)"
 POLICY_TITLE = re.compile(r"\*(?P<a>" + _POLICY + r"\b[^*\n]{3,160}?)\*|[”\"«](?P<b>" + _POLICY
                           + r"\b[^”\"»\n]{3,160}?)[”\"»]")
-# "Riksdagens utställning", "Länsstyrelsens webbplats": an owner, not a partner.
 # Characters between an event's mention and its date phrase; a bare year must stand closer
 # ("valen 2022", "under 2021 att uppmärksamma … jubileum") than a month or season.
 DATE_AFTER, DATE_BEFORE = 120, 40
 YEAR_AFTER, YEAR_BEFORE = 20, 30
 PRECISION_RANK = {"day": 0, "month": 1, "season": 2, "year": 3}
+# "Riksdagens utställning", "Länsstyrelsens webbplats": an owner, not a partner.
 _GENITIVE_USE = re.compile(r"\s+(?!och\b|samt\b|i\b|med\b|som\b|att\b|för\b|på\b|om\b)[a-zåäö]")
 
 
 class MentionFinder:
+    """Finds, in one commitment and its context, what it names; events and documents go
+    into the extraction (shared by all its commitments), mentions into the commitment."""
+
     def __init__(self, reader: "Reader", extraction: Extraction) -> None:
         self.r = reader
         self.x = extraction
