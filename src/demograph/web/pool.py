@@ -3,49 +3,36 @@
 Oxigraph evaluates a query in Rust without checking for Python signals, so a thread cannot
 be interrupted. Each query therefore runs in a worker process; a query over the time limit
 has its worker killed (SIGKILL) and replaced, and the client gets 503 — the server goes on.
-Workers come from a forkserver, which starts them from a clean process quickly (the
-server's threads are never forked) with demograph and pyoxigraph already imported.
+
+A worker is a fresh interpreter (``python -m demograph.web.worker``) talking over a socket
+pair: it shares nothing with the server process — not its threads, not its ``__main__``
+(which multiprocessing's spawn and forkserver would re-import), not its memory.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
-import threading
+import socket
+import subprocess
+import sys
 from multiprocessing.connection import Connection
-from multiprocessing.context import BaseContext
 
 from ..errors import HttpError
 from .execute import Job, Outcome
 
-_CONTEXT: BaseContext | None = None
-_CONTEXT_LOCK = threading.Lock()
-
-
-def _context() -> BaseContext:
-    global _CONTEXT
-    with _CONTEXT_LOCK:
-        if _CONTEXT is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["demograph.web.worker"])
-            _CONTEXT = context
-        return _CONTEXT
-
 
 class _Worker:
     def __init__(self) -> None:
-        from .worker import serve  # imported here: only the worker process needs it at run time
-
-        ours, theirs = _context().Pipe()
-        self.conn: Connection = ours
-        self.process = _context().Process(target=serve, args=(theirs,), daemon=True,
-                                          name="demograph-query")
-        self.process.start()
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "demograph.web.worker", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
+        self.conn = Connection(ours.detach())
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(timeout=5)
+        self.process.wait(timeout=10)
         self.conn.close()
 
 

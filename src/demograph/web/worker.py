@@ -1,7 +1,12 @@
-"""The loop a query worker process runs: receive a job, answer with an outcome."""
+"""The loop a query worker process runs: receive a job, answer with an outcome.
+
+Started by :class:`~demograph.web.pool.QueryPool` as ``python -m demograph.web.worker FD``,
+FD being its end of a socket pair. Imports only what a query needs: pyoxigraph, and the
+job runner and serialisers."""
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -36,3 +41,7 @@ def _run(stores: OrderedDict[str, ox.Store], job: Job) -> Outcome:
             stores.popitem(last=False)
     stores.move_to_end(job.snapshot)
     return execute(store, job)
+
+
+if __name__ == "__main__":
+    serve(Connection(int(sys.argv[1])))
