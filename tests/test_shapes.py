@@ -139,10 +139,11 @@ def test_sparql_finding_keeps_its_message_languages_and_complex_path() -> None:
 
     (finding,) = report.violations()
     assert finding.constraint == "SelectorWithinText"
-    assert finding.value == '"250"^^<http://www.w3.org/2001/XMLSchema#integer>'
-    assert finding.message_sv.startswith("Positionsväljarens oa:end ligger bortom")
-    assert finding.message_en.startswith("The position selector's oa:end lies beyond")
-    assert finding.shape == "https://w3id.org/demograph/shapes/AnnotationShape"
+    assert finding.focus.endswith("/id/source/9d4e42481408a346")
+    assert finding.value.endswith("/annotation/216-250-kommun-1715-2")  # the annotation at fault
+    assert finding.message_sv.startswith("En annotering av dokumentet har en positionsväljare")
+    assert finding.message_en.startswith("An annotation of this document has a position selector")
+    assert finding.shape == "https://w3id.org/demograph/shapes/SourceDocumentShape"
 
 
 def test_complex_result_path_is_written_as_a_sparql_property_path() -> None:
@@ -290,3 +291,17 @@ def _rebased(term: Node) -> Node:
     if isinstance(term, URIRef) and term.startswith(str(ID)):
         return URIRef("http://localhost:8000/id/" + term[len(str(ID)) :])
     return term
+
+
+def test_text_shapes_leave_out_only_the_reference_data_shapes() -> None:
+    from demograph.validate import REFERENCE_DATA, SCOPE, load_shapes, text_shapes
+
+    full, texts = load_shapes(), text_shapes()
+    dgsh = "https://w3id.org/demograph/shapes/"
+    scoped = {str(s)[len(dgsh):] for s in full.subjects(SCOPE, REFERENCE_DATA)}
+    assert scoped == {"KommunShape", "RegionShape", "LansstyrelseShape", "PlaceShape",
+                      "GroupShape", "ConceptShape", "DeclarationShape"}
+    kept = {str(s)[len(dgsh):] for s in texts.subjects(RDF.type, SH.NodeShape)}
+    assert {"ActorShape", "CommitmentShape", "AnnotationShape", "SourceDocumentShape",
+            "EventShape", "SigningShape"} <= kept
+    assert not kept & scoped

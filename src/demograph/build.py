@@ -27,7 +27,7 @@ from .namespaces import Minter
 from .pipeline import extract_bytes, facts, read_bytes
 from .store.convert import graph_to_quads
 from .store.oxigraph import Manifest, SnapshotDir, open_write
-from .validate import ValidationReport, validate
+from .validate import ValidationReport, text_shapes, validate
 
 BUILT_KINDS = ("ontology", "concepts", "reference", "source")
 
@@ -205,7 +205,8 @@ TEXTS_PER_CHUNK = 60  # small enough to spread a large build over the cores
 
 
 def _validate_pending(index: int) -> ValidationReport:
-    return validate(_PENDING[index], ontology=_ONTOLOGY)
+    shapes = None if index == 0 else text_shapes()  # index 0 is the reference data
+    return validate(_PENDING[index], shapes=shapes, ontology=_ONTOLOGY)
 
 
 def _validate_in_parallel(knowledge: Knowledge,

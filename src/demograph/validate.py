@@ -117,6 +117,29 @@ def load_shapes(shapes_dir: Path | None = None) -> Graph:
     return _load_shapes(Path(shapes_dir or SHAPES_DIR).resolve())
 
 
+SCOPE = URIRef("https://w3id.org/demograph/shapes/scope")
+REFERENCE_DATA = URIRef("https://w3id.org/demograph/shapes/ReferenceData")
+
+
+def text_shapes(shapes_dir: Path | None = None) -> Graph:
+    """The shapes without those marked ``dgsh:scope dgsh:ReferenceData``: what declaration
+    texts' graphs need. Texts never create kommuner, places, groups or concepts; their
+    descriptions travel with a text's graph only so that class checks can see them, and
+    they are validated once, with the reference data. Cached; do not modify."""
+    return _text_shapes(Path(shapes_dir or SHAPES_DIR).resolve())
+
+
+@functools.lru_cache(maxsize=8)
+def _text_shapes(shapes_dir: Path) -> Graph:
+    full = _load_shapes(shapes_dir)
+    dropped = set(full.subjects(SCOPE, REFERENCE_DATA))
+    shapes = Graph()
+    for triple in full:
+        if triple[0] not in dropped:
+            shapes.add(triple)
+    return shapes
+
+
 @functools.lru_cache(maxsize=8)
 def _load_shapes(shapes_dir: Path) -> Graph:
     files = sorted(shapes_dir.glob("*.ttl"))
