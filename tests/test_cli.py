@@ -244,3 +244,15 @@ def test_readme_documents_every_setting_and_command() -> None:
     for command in ("make run", "make test", "demograph build", "demograph query",
                     "demograph extract", "demograph validate", "demograph load", "demograph export"):
         assert command in readme, f"{command!r} is not in the README"
+
+
+def test_a_statement_several_texts_make_is_counted_once(seed_store: Path) -> None:
+    """The default graph is the merge of the named graphs: the Demokrativecka that three
+    Värmland texts describe has one start date, not three."""
+    event = "https://w3id.org/demograph/id/event/2021/demokrativecka-varmland"
+    result = run_cli("query", f"SELECT ?d WHERE {{ <{event}> <https://schema.org/startDate> ?d }}",
+                     "--format", "csv", store=seed_store)
+    assert result.out.split() == ["d", "2021-09-01"]
+    described_in = run_cli("query", f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{event}> ?p ?o }} }}",
+                           "--format", "csv", store=seed_store)
+    assert len(described_in.out.split()) - 1 == 3  # the named graphs keep who said it

@@ -26,7 +26,7 @@ from .knowledge import Knowledge
 from .namespaces import Minter
 from .pipeline import extract_bytes, facts, read_bytes
 from .store.convert import graph_to_quads
-from .store.oxigraph import Manifest, SnapshotDir, open_write
+from .store.oxigraph import Manifest, SnapshotDir, merge_into_default_graph, open_write
 from .validate import ValidationReport, text_shapes, validate
 
 BUILT_KINDS = ("ontology", "concepts", "reference", "source")
@@ -182,9 +182,10 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
                 manifest.graphs[str(x.source_iri)] = "source"
                 manifest.sources[str(x.source_iri)] = x.source_name
             _carry_loaded_graphs(snapshots, db, manifest)
+            manifest.triples = merge_into_default_graph(db)
+            manifest.default_graph = "merge"
             db.flush()
             db.optimize()
-            manifest.triples = len(db)
             del db
             snapshots.publish(snapshot, manifest)
         except BaseException:
@@ -273,5 +274,5 @@ def _carry_loaded_graphs(snapshots: SnapshotDir, db: ox.Store, manifest: Manifes
         return
     for iri, kind in old_manifest.graphs.items():
         if kind == "loaded":
-            db.extend(old.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+            db.extend(list(old.quads_for_pattern(None, None, None, ox.NamedNode(iri))))
             manifest.graphs[iri] = kind

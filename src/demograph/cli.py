@@ -154,7 +154,7 @@ def validate(files: tuple[Path, ...], store: Path | None, as_json: bool) -> None
                                       "N-Triples or JSON-LD).")
 @store_option
 def query(query: str | None, query_file: Path | None, fmt: str, store: Path | None) -> None:
-    """Run a read-only SPARQL query on the store (the union of all its graphs)."""
+    """Run a read-only SPARQL query on the store (the merge of all its graphs)."""
     from .querycheck import check_query
     from .results import render
     from .store import Store
@@ -200,7 +200,7 @@ def load(files: tuple[Path, ...], graph: str | None, store: Path | None) -> None
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "jsonld"]), default="nq",
-              show_default=True, help="nq and jsonld keep the named graphs; ttl and nt give their union.")
+              show_default=True, help="nq and jsonld keep the named graphs; ttl and nt give their merge.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to a file (.gz compresses) instead of standard output.")
 @store_option
@@ -212,13 +212,14 @@ def export(fmt: str, output: Path | None, store: Path | None) -> None:
     from .store import Store
 
     settings = _load_settings(store=store)
-    db = Store(settings.store).db
+    opened = Store(settings.store)
+    union = opened.manifest.union_default
     if output is None:
-        run_export(db, fmt, sys.stdout.buffer)
+        run_export(opened.db, fmt, sys.stdout.buffer, union)
         return
     try:
         with (gzip.open(output, "wb") if output.suffix == ".gz" else open(output, "wb")) as handle:
-            run_export(db, fmt, handle)  # type: ignore[arg-type]
+            run_export(opened.db, fmt, handle, union)  # type: ignore[arg-type]
     except OSError as exc:
         raise click.UsageError(f"{output}: cannot write: {exc.strerror}") from None
 

@@ -22,7 +22,7 @@ from .knowledge import Knowledge
 from .namespaces import slugify
 from .prefixes import PREFIXES
 from .store.convert import quads_to_graph
-from .store.oxigraph import SnapshotDir, open_write
+from .store.oxigraph import SnapshotDir, merge_into_default_graph, open_write
 from .validate import ValidationReport, validate
 
 EXTENSIONS = {
@@ -93,9 +93,10 @@ def load(files: Sequence[Path], store_root: Path, knowledge: Knowledge,
             del source
             db = open_write(snapshot)
             db.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
-            db.flush()
             manifest.graphs[str(name)] = "loaded"
-            manifest.triples = len(db)
+            manifest.triples = merge_into_default_graph(db)
+            manifest.default_graph = "merge"
+            db.flush()
             del db
             snapshots.publish(snapshot, manifest)
         except OSError as exc:
@@ -107,11 +108,17 @@ def load(files: Sequence[Path], store_root: Path, knowledge: Knowledge,
     return LoadReport(str(name), len(data), check, True)
 
 
-def export(store: ox.Store, fmt: str, out: BinaryIO) -> None:
-    """Dump the store. N-Quads keeps the named graphs; the other formats give their union."""
+def export(store: ox.Store, fmt: str, out: BinaryIO, union_default: bool = False) -> None:
+    """Dump the store: N-Quads and JSON-LD its named graphs, Turtle and N-Triples their merge
+    (the default graph, streamed; or, for a snapshot without one, the union made distinct)."""
     rdf_format = EXPORT_FORMATS[fmt]
     if rdf_format.supports_datasets:
-        store.dump(out, format=rdf_format)
+        ox.serialize((q for q in store.quads_for_pattern(None, None, None)
+                      if not isinstance(q.graph_name, ox.DefaultGraph)), out, format=rdf_format,
+                     prefixes=PREFIXES if rdf_format == ox.RdfFormat.JSON_LD else None)
+        return
+    if not union_default:
+        store.dump(out, format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
         return
     seen: set[ox.Triple] = set()
     triples = []

@@ -15,6 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import QueryError, StoreError
+from ..querycheck import analyse
 from .oxigraph import Manifest, SnapshotDir
 
 __all__ = ["Store", "Manifest", "SnapshotDir"]
@@ -41,9 +42,10 @@ class Store:
         return self._manifest
 
     def query(self, sparql: str, **options: Any) -> Any:
-        """Run a read-only query over the union of all graphs; a bad query is a QueryError."""
+        """Run a read-only query over the merge of all graphs; a bad query is a QueryError."""
+        union = self.manifest.union_default and not analyse(sparql).has_dataset
         try:
-            return self.db.query(sparql, use_default_graph_as_union=True, **options)
+            return self.db.query(sparql, use_default_graph_as_union=union, **options)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except OSError as exc:

@@ -40,16 +40,27 @@ class Manifest:
     base: str
     graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → "ontology" | "source" | "loaded" …
     sources: dict[str, str] = field(default_factory=dict)  # source graph IRI → file name
-    triples: int = 0
+    triples: int = 0  # distinct triples: the size of the default graph
+    # "merge": the default graph holds the RDF merge of the named graphs (each triple once);
+    # "union": it is empty and queries read the union of the named graphs (snapshots written
+    # before the merge existed: Oxigraph's union repeats a triple once per graph holding it)
+    default_graph: str = "union"
 
     def to_json(self) -> dict[str, Any]:
         return {"created": self.created, "base": self.base, "graphs": self.graphs,
-                "sources": self.sources, "triples": self.triples}
+                "sources": self.sources, "triples": self.triples,
+                "default_graph": self.default_graph}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Manifest":
         return cls(data["created"], data["base"], dict(data.get("graphs", {})),
-                   dict(data.get("sources", {})), int(data.get("triples", 0)))
+                   dict(data.get("sources", {})), int(data.get("triples", 0)),
+                   str(data.get("default_graph", "union")))
+
+    @property
+    def union_default(self) -> bool:
+        """Whether queries must ask Oxigraph for the union (the default graph is empty)."""
+        return self.default_graph != "merge"
 
 
 class SnapshotDir:
@@ -162,3 +173,12 @@ def open_write(snapshot: Path) -> ox.Store:
         return ox.Store(str(snapshot / "db"))
     except (OSError, RuntimeError) as exc:
         raise StoreError(f"cannot create the database in {snapshot}: {exc}") from None
+
+
+def merge_into_default_graph(db: ox.Store) -> int:
+    """Copy every named graph's triples into the default graph, which thereby becomes their
+    RDF merge (a set: a triple several graphs hold is there once). Returns its size."""
+    db.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+              for q in db.quads_for_pattern(None, None, None)
+              if not isinstance(q.graph_name, ox.DefaultGraph))
+    return sum(1 for _ in db.quads_for_pattern(None, None, None, ox.DefaultGraph()))

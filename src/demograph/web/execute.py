@@ -25,6 +25,7 @@ class Job:
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 0  # 0: no cap
     base_iri: str | None = None  # what relative IRIs in the query resolve against
+    union_default: bool = False  # a snapshot without a merged default graph (older builds)
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class Outcome:
 
 def run_query(store: ox.Store, job: Job) -> object:
     """Over the protocol's dataset if it names one (it overrides FROM, as the protocol says),
-    else over the query's own FROM graphs, else over the union of all the store's graphs.
-    Graphs are only ever looked up in the store: one it lacks is an empty graph."""
+    else over the query's own FROM graphs, else over the default graph: the merge of all the
+    store's graphs. Graphs are only ever looked up in the store: one it lacks is empty."""
     if job.default_graphs or job.named_graphs:
         return store.query(
             job.query, base_iri=job.base_iri,
@@ -47,7 +48,7 @@ def run_query(store: ox.Store, job: Job) -> object:
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs])
     # the union flag would override FROM, so it is set only for queries without one
     return store.query(job.query, base_iri=job.base_iri,
-                       use_default_graph_as_union=not job.has_dataset)
+                       use_default_graph_as_union=job.union_default and not job.has_dataset)
 
 
 def execute(store: ox.Store, job: Job) -> Outcome:

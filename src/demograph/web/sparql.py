@@ -65,7 +65,8 @@ def sparql() -> Response:
     if cached is None:
         # relative IRIs in a query resolve against the endpoint's own address
         job = Job(query, info.form, fmt, str(snapshot), info.has_dataset, default_graphs,
-                  named_graphs, max_rows, base_iri=request.base_url)
+                  named_graphs, max_rows, base_iri=request.base_url,
+                  union_default=rt.manifest().union_default)
         outcome = rt.pool().run(job)
         if outcome.status != 200:
             return error_response(outcome.status, outcome.body.decode("utf-8", "replace"))
