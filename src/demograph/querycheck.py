@@ -22,6 +22,7 @@ QueryInfo(form='construct', has_dataset=False, deterministic=False)
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,8 +58,10 @@ class QueryInfo:
     deterministic: bool  # no NOW(), RAND(), UUID(), BNODE(): its results may be cached
 
 
+@functools.lru_cache(maxsize=4096)
 def analyse(query: str) -> QueryInfo:
-    """Check a query (see :func:`check_query`) and say what kind of query it is."""
+    """Check a query (see :func:`check_query`) and say what kind of query it is. Cached:
+    endpoints see the same queries again and again (refusals raise, and are not cached)."""
     check_query(query)
     code = blank(query)
     form = _FORM.search(code)

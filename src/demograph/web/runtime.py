@@ -4,6 +4,7 @@ the process that serves (after the WSGI server has forked)."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -24,10 +25,21 @@ class Runtime:
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
         self._manifests: dict[str, Manifest] = {}
+        self._target: str | None = None  # what `current` pointed at when last resolved
+        self._snapshot: Path | None = None
 
     def snapshot(self) -> Path:
-        """The snapshot current now; resolved on every request, so a rebuild is seen at once."""
-        return self.snapshots.require_current()
+        """The snapshot current now; resolved on every request, so a rebuild is seen at once.
+        One readlink says whether ``current`` moved; only then are the full checks made."""
+        try:
+            target = os.readlink(self.snapshots.current_link)
+        except OSError:
+            target = None
+        if target is not None and target == self._target:
+            return self._snapshot  # type: ignore[return-value]
+        current = self.snapshots.require_current()
+        self._target, self._snapshot = target, current
+        return current
 
     def manifest(self) -> Manifest:
         current = self.snapshot()
