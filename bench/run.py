@@ -1,11 +1,16 @@
 """Run the knowledge-graph benchmarks; write bench/RESULTS.md and bench/results.json.
 
-    .venv/bin/python bench/run.py             # all of them, as `make bench` does (~5 min)
-    .venv/bin/python bench/run.py --out /tmp/b --count 50 --runs 1 --query-runs 3   # a quick try
+    .venv/bin/python bench/run.py             # all of them, as `make bench` does (~20 min)
+    .venv/bin/python bench/run.py --only ingest    # 1–3 only (~5 min); keeps 4's figures
+    .venv/bin/python bench/run.py --only sparql    # 4 only (~15 min); keeps 1–3's figures
+    .venv/bin/python bench/run.py --out /tmp/b --count 50 --runs 1 --query-runs 3 \
+        --sizes 10k --rdflib-max 10k               # a quick try
 
 1. build: `demograph build` of data/declarations and ../shared/corpus/dev, median of 3 runs;
 2. ingest: 1,000 synthetic declarations (bench/generate.py) read in-process, then built;
-3. query: `demograph query` of one actor's commitments, start-up included, median of 20.
+3. query: `demograph query` of one actor's commitments, start-up included, median of 20;
+4. sparql: demograph's SPARQL endpoint beside `oxigraph serve` and rdflib-endpoint over
+   synthetic graphs of 10k, 100k and 1M triples (bench/sparql.py, bench/graphgen.py).
 
 Timings are measured and reported, never asserted: the exit code is 0 unless the benchmarks
 themselves could not run. See bench/README.md for how to read the results.
@@ -27,7 +32,9 @@ from typing import Any
 from generate import Document, generate
 from measure import (ChildRun, demograph_command, load_average, machine_facts, own_max_rss_kb,
                      run_child, summary)
+from graphgen import parse_size
 from report import render
+from sparql import COMPARE_VENV, bench_sparql
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -303,29 +310,52 @@ def main() -> None:
                         help="synthetic texts read again under tracemalloc (slow)")
     parser.add_argument("--build-timeout", type=float, default=360.0,
                         help="seconds the build of the synthetic texts may take")
+    parser.add_argument("--only", choices=("ingest", "sparql", "all"), default="all",
+                        help="ingest: benchmarks 1–3; sparql: benchmark 4; the figures of the "
+                             "part not run are kept from --out/results.json")
+    parser.add_argument("--sizes", default="10k,100k,1M",
+                        help="SPARQL benchmark: graph sizes in triples, e.g. 10k,100k,1M,10M")
+    parser.add_argument("--rdflib-max", type=parse_size, default=parse_size("1M"),
+                        help="SPARQL benchmark: largest size rdflib-endpoint is run at")
+    parser.add_argument("--compare-venv", type=Path, default=COMPARE_VENV,
+                        help="virtual environment for oxigraph serve and rdflib-endpoint "
+                             "(created on first use)")
+    parser.add_argument("--keep-sparql-data", type=Path, default=None,
+                        help="copy each size's N-Quads, store and server logs here")
     args = parser.parse_args()
 
     demograph = demograph_command()
-    started = time.perf_counter()
-    results: dict[str, Any] = {"machine": machine_facts()}
-    steps = (("ingest", lambda: bench_ingest(args.count, args.seed, args.trace_docs, demograph,
-                                             args.build_timeout)),
-             ("build", lambda: bench_build(args.runs, demograph)),
-             ("query", lambda: bench_query(args.query_runs, demograph)))
-    for name, step in steps:  # ingest first: its in-process peak RSS is the bench's own
-        print(f"bench: {name} …", file=sys.stderr, flush=True)
-        step_started = time.perf_counter()
-        results[name] = step()
-        results[name]["bench_seconds"] = time.perf_counter() - step_started
-    results["total_seconds"] = time.perf_counter() - started
-    results["machine"]["load_average_at_end"] = load_average()
+    results: dict[str, Any] = {}
+    previous = args.out / "results.json"
+    if args.only != "all" and previous.is_file():
+        results = json.loads(previous.read_text(encoding="utf-8"))
+    if args.only in ("ingest", "all"):
+        started = time.perf_counter()
+        for key in ("machine", "ingest", "build", "query", "total_seconds"):
+            results.pop(key, None)
+        results["machine"] = machine_facts()
+        steps = (("ingest", lambda: bench_ingest(args.count, args.seed, args.trace_docs, demograph,
+                                                 args.build_timeout)),
+                 ("build", lambda: bench_build(args.runs, demograph)),
+                 ("query", lambda: bench_query(args.query_runs, demograph)))
+        for name, step in steps:  # ingest first: its in-process peak RSS is the bench's own
+            print(f"bench: {name} …", file=sys.stderr, flush=True)
+            step_started = time.perf_counter()
+            results[name] = step()
+            results[name]["bench_seconds"] = time.perf_counter() - step_started
+        results["total_seconds"] = time.perf_counter() - started
+        results["machine"]["load_average_at_end"] = load_average()
+    if args.only in ("sparql", "all"):
+        print("bench: sparql …", file=sys.stderr, flush=True)
+        sizes = [parse_size(x) for x in args.sizes.split(",") if x.strip()]
+        results["sparql"] = bench_sparql(sizes, args.seed, args.rdflib_max, args.compare_venv,
+                                         keep=args.keep_sparql_data)
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n",
                                            encoding="utf-8")
     (args.out / "RESULTS.md").write_text(render(results), encoding="utf-8")
-    print(f"bench: done in {results['total_seconds']:.0f} s → {args.out / 'RESULTS.md'}",
-          file=sys.stderr)
+    print(f"bench: done → {args.out / 'RESULTS.md'}", file=sys.stderr)
 
 
 if __name__ == "__main__":
