@@ -29,7 +29,6 @@ from .store.convert import graph_to_quads
 from .store.oxigraph import Manifest, SnapshotDir, merge_into_default_graph, open_write
 from .validate import ValidationReport, text_shapes, validate
 
-BUILT_KINDS = ("ontology", "concepts", "reference", "source")
 
 
 @dataclass

@@ -123,7 +123,6 @@ def validate(files: tuple[Path, ...], store: Path | None, as_json: bool) -> None
     """SHACL-validate the store, or RDF files (with the reference data they point to)."""
     import json
 
-    from .ingest.rdf import context_graph
     from .load import parse_file
     from .store import Store
     from .store.convert import quads_to_graph
@@ -134,7 +133,7 @@ def validate(files: tuple[Path, ...], store: Path | None, as_json: bool) -> None
     if files:
         quads = [q for f in files for q in parse_file(f)]
         data = quads_to_graph(quads)
-        data += context_graph(data, knowledge.reference, knowledge.concepts)
+        data += knowledge.context.closure(data)
     else:
         data = quads_to_graph(Store(settings.store).db.quads_for_pattern(None, None, None))
     report = run_validate(data, ontology=knowledge.ontology)

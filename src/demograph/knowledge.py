@@ -3,11 +3,11 @@ concept schemes, the reference graph and the lexicon built from them — loaded 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from .config import RESOURCES
 from .ingest.lexicon import Lexicon
@@ -30,7 +30,6 @@ class Knowledge:
     minter: Minter
     ontology_dir: Path = ONTOLOGY_DIR
     reference_dir: Path = REFERENCE_DIR
-    _lexicon: Lexicon | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def load(cls, base: str) -> "Knowledge":
@@ -62,9 +61,3 @@ class Knowledge:
     def actor_labels(self) -> dict[URIRef, str]:
         return {a.iri: a.label for a in self.lexicon.actors.values()}
 
-    def label(self, node: URIRef) -> str:
-        for g in (self.reference, self.concepts):
-            for value in g.objects(node, RDFS.label):
-                if isinstance(value, Literal) and value.language == "sv":
-                    return str(value)
-        return str(node)

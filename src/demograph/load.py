@@ -17,7 +17,6 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from .errors import RdfInputError, StoreError, UsageError
-from .ingest.rdf import context_graph
 from .knowledge import Knowledge
 from .namespaces import slugify
 from .prefixes import PREFIXES
@@ -79,7 +78,7 @@ def load(files: Sequence[Path], store_root: Path, knowledge: Knowledge,
     for path in files:
         quads.extend(parse_file(path))
     data = quads_to_graph(quads)
-    check = validate(data + context_graph(data, knowledge.reference, knowledge.concepts),
+    check = validate(data + knowledge.context.closure(data),
                      ontology=knowledge.ontology)
     if not check.conforms:
         return LoadReport(str(name), len(data), check, False)

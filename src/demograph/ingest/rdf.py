@@ -1,7 +1,7 @@
 """An :class:`Extraction` → RDF, per MODEL.md.
 
 :func:`facts_graph` is what the text itself says (the source document's named graph);
-:func:`context_graph` adds the descriptions of the reference actors, places, groups and
+:meth:`ContextIndex.closure` adds the descriptions of the reference actors, places, groups and
 concepts those facts point to, so a graph can be read and validated on its own.
 """
 
@@ -208,11 +208,6 @@ class ContextIndex:
                 if p in _CONTEXT_LINKS and isinstance(o, URIRef) and o in self._po:
                     todo.append(o)
         return out
-
-
-def context_graph(facts: Graph, *sources: Graph) -> Graph:
-    """One-off form of :meth:`ContextIndex.closure`."""
-    return ContextIndex(*sources).closure(facts)
 
 
 def _objects_and_subjects(g: Graph) -> Iterable[URIRef]:

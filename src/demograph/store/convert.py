@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 
 def graph_to_quads(graph: Graph, name: URIRef | None) -> list[ox.Quad]:
@@ -22,10 +22,3 @@ def quads_to_graph(quads: object) -> Graph:
         g.parse(data=data, format="nt")
     return g
 
-
-def dataset_from_store(store: ox.Store) -> Dataset:
-    ds = Dataset()
-    data = store.dump(format=ox.RdfFormat.N_QUADS)
-    if data:
-        ds.parse(data=data, format="nquads")
-    return ds

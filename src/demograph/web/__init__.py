@@ -21,9 +21,7 @@ MAX_BODY_BYTES = 1024 * 1024
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """The application for ``settings`` (default: from the environment), e.g.
     ``create_app(store=Path("var/store"), rate_limit=0)`` in a test."""
-    settings = settings or Settings.load(overrides=overrides)
-    if overrides and settings is not None:
-        settings = settings.replace(**overrides)
+    settings = (settings or Settings.load()).replace(**overrides)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["demograph"] = Runtime(settings)
