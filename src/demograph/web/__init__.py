@@ -26,7 +26,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["demograph"] = Runtime(settings)
 
-    from . import health, sparql
+    from . import health, site, sparql
+
+    site.install(app)
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)

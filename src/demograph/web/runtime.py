@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import Settings
 from ..store import Manifest, SnapshotDir
 from .cache import ResultCache
+from .data import Data
 from .pool import QueryPool
 from .ratelimit import RateLimiter
 
@@ -27,6 +28,7 @@ class Runtime:
         self._manifests: dict[str, Manifest] = {}
         self._target: str | None = None  # what `current` pointed at when last resolved
         self._snapshot: Path | None = None
+        self.data = Data(self)  # the service's own queries (pages, publishing)
 
     def snapshot(self) -> Path:
         """The snapshot current now; resolved on every request, so a rebuild is seen at once.

@@ -1,0 +1,132 @@
+"""Read access for the service's own queries (pages, lists, publishing), in the web process.
+
+The SPARQL endpoint sends *users'* queries to killable worker processes, because nothing
+bounds what a user writes. The queries here are the service's own: written in this package,
+bounded by design (one resource, a LIMIT, an index), with user input passed only as bound
+values (``substitutions``), never spliced into the text. They run in-process on a read-only
+handle of the current snapshot, which is what makes a page fast. ``Data`` is the interface
+the pages use; a backend other than embedded Oxigraph only needs to provide ``select``,
+``ask`` and ``construct`` over the same model.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from ..errors import StoreError
+from ..prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
+
+Row = dict[str, Identifier]
+
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def to_rdflib(term: Any) -> Identifier:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_oxigraph(term: Identifier | str) -> Any:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, str):
+        return ox.Literal(term)
+    raise TypeError(f"cannot bind {term!r}")
+
+
+class Data:
+    """The service's read side over the current snapshot of the embedded store."""
+
+    def __init__(self, runtime: "Runtime") -> None:
+        self.runtime = runtime
+        self._lock = threading.Lock()
+        self._open: tuple[str, ox.Store] | None = None
+
+    def store(self) -> ox.Store:
+        snapshot = self.runtime.snapshot()
+        opened = self._open
+        if opened is not None and opened[0] == snapshot.name:
+            return opened[1]
+        with self._lock:
+            if self._open is None or self._open[0] != snapshot.name:
+                try:
+                    self._open = (snapshot.name, ox.Store.read_only(str(snapshot / "db")))
+                except (OSError, RuntimeError) as exc:
+                    raise StoreError(f"the store snapshot cannot be opened: {exc}") from None
+            return self._open[1]
+
+    def version(self) -> str:
+        """Changes whenever the data served changes (for ETags and caches)."""
+        return self.runtime.snapshot().name
+
+    def _run(self, query: str, bindings: Mapping[str, Identifier | str] | None) -> Any:
+        union = self.runtime.manifest().union_default
+        substitutions = {ox.Variable(name): to_oxigraph(value)
+                         for name, value in (bindings or {}).items()}
+        try:
+            return self.store().query(PROLOGUE + query, use_default_graph_as_union=union,
+                                      substitutions=substitutions or None)
+        except SyntaxError as exc:  # a bug in our own query text
+            raise StoreError(f"internal query failed to parse: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"store read failed: {exc}") from None
+
+    def select(self, query: str, **bindings: Identifier | str) -> list[Row]:
+        """Rows of ``query`` as dicts of rdflib terms; unbound variables are absent."""
+        solutions = self._run(query, bindings)
+        names = [v.value for v in solutions.variables]
+        rows: list[Row] = []
+        for solution in solutions:
+            row: Row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return rows
+
+    def iter_select(self, query: str, **bindings: Identifier | str) -> Iterator[Row]:
+        """Like ``select``, streamed: for results too large to hold (dumps, sitemaps)."""
+        solutions = self._run(query, bindings)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            yield {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
+
+    def ask(self, query: str, **bindings: Identifier | str) -> bool:
+        return bool(self._run(query, bindings))
+
+    def construct(self, query: str, **bindings: Identifier | str) -> Graph:
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        for triple in self._run(query, bindings):
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                       to_rdflib(triple.object)))
+        return graph
+
+    def count(self) -> int:
+        return self.runtime.manifest().triples
