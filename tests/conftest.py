@@ -140,3 +140,36 @@ def server(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                            rate_limit="0", query_timeout="5", max_rows="1000")
     yield running
     stop_server(running)
+
+
+# --- headless Chromium -------------------------------------------------------------------------
+# The browser tests drive Debian's Chromium through Playwright (never a browser Playwright
+# downloads). The flags keep Chromium off the network: this machine has none, and a test must
+# not depend on one.
+CHROMIUM = Path(os.environ.get("DEMOGRAPH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the session; a test opens its own page with ``browser.new_page()``."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is not at {CHROMIUM}: install Debian's chromium package "
+                    "(.ci/run does) or set DEMOGRAPH_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Keep a screenshot of ``page`` as a test artifact (tests/artifacts/screenshots/)."""
+    target = ARTIFACTS / "screenshots" / f"{name}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=True)
+    return target
