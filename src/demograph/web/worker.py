@@ -2,11 +2,21 @@
 
 Started by :class:`~demograph.web.pool.QueryPool` as ``python -m demograph.web.worker FD``,
 FD being its end of a socket pair. Imports only what a query needs: pyoxigraph, and the
-job runner and serialisers."""
+job runner and serialisers.
+
+A worker answers from the snapshot's on-disk database at once, and, when the job says the
+snapshot is small enough (``DEMOGRAPH_MEMORY_TRIPLES``), copies it into an in-memory Oxigraph
+store in a background thread and answers from that copy once it is complete: Oxigraph's
+in-memory store evaluates the same queries 2–6× faster than its RocksDB files (bench/). The
+copy is made per snapshot; a rebuild's new snapshot is served from disk until its own copy
+is ready, and the copy of the snapshot it replaced is dropped.
+"""
 
 from __future__ import annotations
 
+import io
 import sys
+import threading
 from collections import OrderedDict
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -18,29 +28,67 @@ from .execute import Job, Outcome, execute
 OPEN_SNAPSHOTS = 2  # the current one and the one a swap just replaced
 
 
+class Snapshot:
+    """One snapshot as this worker reads it: the database files, and maybe a memory copy."""
+
+    def __init__(self, path: str) -> None:
+        self.disk = ox.Store.read_only(str(Path(path) / "db"))
+        self.memory: ox.Store | None = None
+        self._loader: threading.Thread | None = None
+
+    def store(self, copy_to_memory: bool) -> ox.Store:
+        if self.memory is not None:
+            return self.memory
+        if copy_to_memory and self._loader is None:
+            # daemon: a worker being replaced must not wait for a copy nobody will use
+            self._loader = threading.Thread(target=self._copy, daemon=True)
+            self._loader.start()
+        return self.disk
+
+    def _copy(self) -> None:
+        """Dump and bulk-load in Rust, both releasing the GIL, so the worker keeps answering
+        from disk meanwhile. A failed copy (out of memory) leaves the disk store in use."""
+        try:
+            buffer = io.BytesIO()
+            self.disk.dump(buffer, format=ox.RdfFormat.N_QUADS)
+            memory = ox.Store()
+            data = buffer.getvalue()
+            del buffer
+            memory.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            self.memory = memory
+        except Exception as exc:  # noqa: BLE001 — any failure: keep reading from disk
+            print(f"demograph query worker: the in-memory copy failed, reading from disk: "
+                  f"{exc}", file=sys.stderr)
+
+    def drop_memory(self) -> None:
+        self.memory = None
+
+
 def serve(conn: Connection) -> None:
-    stores: OrderedDict[str, ox.Store] = OrderedDict()
+    snapshots: OrderedDict[str, Snapshot] = OrderedDict()
     while True:
         try:
             job: Job = conn.recv()
         except (EOFError, OSError):
             return  # the server went away
-        conn.send(_run(stores, job))
+        conn.send(_run(snapshots, job))
 
 
-def _run(stores: OrderedDict[str, ox.Store], job: Job) -> Outcome:
-    store = stores.get(job.snapshot)
-    if store is None:
+def _run(snapshots: OrderedDict[str, Snapshot], job: Job) -> Outcome:
+    snapshot = snapshots.get(job.snapshot)
+    if snapshot is None:
         try:
-            store = ox.Store.read_only(str(Path(job.snapshot) / "db"))
+            snapshot = Snapshot(job.snapshot)
         except (OSError, RuntimeError) as exc:
             return Outcome(503, "text/plain; charset=utf-8",
                            f"the store snapshot cannot be opened: {exc}".encode())
-        stores[job.snapshot] = store
-        while len(stores) > OPEN_SNAPSHOTS:
-            stores.popitem(last=False)
-    stores.move_to_end(job.snapshot)
-    return execute(store, job)
+        for older in snapshots.values():
+            older.drop_memory()  # one memory copy per worker: the newest snapshot's
+        snapshots[job.snapshot] = snapshot
+        while len(snapshots) > OPEN_SNAPSHOTS:
+            snapshots.popitem(last=False)
+    snapshots.move_to_end(job.snapshot)
+    return execute(snapshot.store(job.in_memory), job)
 
 
 if __name__ == "__main__":
