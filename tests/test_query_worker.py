@@ -52,3 +52,31 @@ def test_no_copy_when_the_job_does_not_ask(seed_store: Path) -> None:
     time.sleep(0.2)
     assert snapshot.memory is None
     assert isinstance(snapshot.disk, ox.Store)
+
+
+def test_endpoint_says_which_copy_answered(server) -> None:  # type: ignore[no-untyped-def]
+    """The workers move from the files to their memory copy, and the header says so; the
+    answer is the same either way."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    query = ("SELECT ?c WHERE { ?c <https://w3id.org/demograph/def/committedBy> "
+             "<https://w3id.org/demograph/id/org/kommun/1715> } ORDER BY ?c")
+    seen: dict[str, list[str]] = {}
+    deadline = time.monotonic() + 30
+    while "memory" not in seen and time.monotonic() < deadline:
+        # a comment makes each query text new, so the result cache cannot answer for the workers
+        url = server.sparql + "?" + urllib.parse.urlencode(
+            {"query": query + f" # {time.monotonic()}"})
+        request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            engine = response.headers["X-Demograph-Engine"]
+            rows = [b["c"]["value"] for b in json.load(response)["results"]["bindings"]]
+        assert engine in ("memory", "disk")
+        seen.setdefault(engine, rows)
+        time.sleep(0.1)
+    assert "memory" in seen, f"no worker answered from memory within 30 s: {sorted(seen)}"
+    assert len(seen["memory"]) == 5
+    if "disk" in seen:
+        assert seen["disk"] == seen["memory"]

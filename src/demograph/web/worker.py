@@ -18,6 +18,7 @@ import io
 import sys
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def _run(snapshots: OrderedDict[str, Snapshot], job: Job) -> Outcome:
         while len(snapshots) > OPEN_SNAPSHOTS:
             snapshots.popitem(last=False)
     snapshots.move_to_end(job.snapshot)
-    return execute(snapshot.store(job.in_memory), job)
+    store = snapshot.store(job.in_memory)
+    outcome = execute(store, job)
+    return replace(outcome, engine="memory" if store is snapshot.memory else "disk")
 
 
 if __name__ == "__main__":
