@@ -9,14 +9,16 @@ before a worker sees the query: updates (403), SERVICE and malformed or over-dee
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, redirect, request
 
 from ..errors import HttpError, QueryError, UpdateRefused
 from ..querycheck import MAX_QUERY_BYTES, analyse
+from . import site
 from .cache import Cached, result_key
 from .errors import error_response
 from .execute import Job
 from .negotiate import GRAPH_OFFER, SELECT_OFFER, choose
+from .pool import client_gone
 from .results import GRAPH_TYPES
 from .runtime import Runtime
 from .service import service_description
@@ -54,8 +56,9 @@ def sparql() -> Response:
                         f"queries; offered: {offered}", 406)
     snapshot = rt.snapshot()
     max_rows = rt.settings.max_rows
+    endpoint = request.base_url  # werkzeug recomputes it (IRI-decoding the URL) at each use
     key = result_key(snapshot.name, query, fmt, default_graphs, named_graphs, max_rows,
-                     request.base_url)
+                     endpoint)
     etag = f'"{key}"'
     cacheable = info.deterministic
     if cacheable and etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
@@ -63,14 +66,19 @@ def sparql() -> Response:
     cached = rt.cache.get(snapshot.name, key) if (rt.cache and cacheable) else None
     hit = cached is not None
     if cached is None:
+        manifest = rt.manifest()
         # relative IRIs in a query resolve against the endpoint's own address
         job = Job(query, info.form, fmt, str(snapshot), info.has_dataset, default_graphs,
-                  named_graphs, max_rows, base_iri=request.base_url,
-                  union_default=rt.manifest().union_default)
-        outcome = rt.pool().run(job)
+                  named_graphs, max_rows, base_iri=endpoint,
+                  union_default=manifest.union_default,
+                  in_memory=0 < manifest.triples <= rt.settings.memory_triples)
+        # a client that hangs up frees its worker at once, not at the time limit
+        outcome = rt.run(job, gone=client_gone(request.environ))
         if outcome.status != 200:
             return error_response(outcome.status, outcome.body.decode("utf-8", "replace"))
         headers = [("X-Demograph-Rows", str(outcome.rows))]
+        if outcome.engine:
+            headers.append(("X-Demograph-Engine", outcome.engine))
         if outcome.truncated:
             headers.append(("X-Demograph-Truncated", f"results cut at {max_rows} rows "
                                                      "(DEMOGRAPH_MAX_ROWS)"))
@@ -149,9 +157,8 @@ def _describe() -> Response:
         raise HttpError("the service description is offered as Turtle, N-Triples, JSON-LD, "
                         "RDF/XML or HTML", 406)
     rt = runtime()
-    if fmt == "html":
-        return Response(render_template("sparql.html", examples=rt.example_queries),
-                        content_type="text/html; charset=utf-8")
+    if fmt == "html":  # a browser: the workbench is the query page
+        return redirect(site.with_lang("/query"), 303)
     description = service_description(request.base_url, rt.settings, rt.manifest())
     rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld",
                      "rdfxml": "pretty-xml"}[fmt]
