@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .errors import DemographError, UsageError
+from .errors import DemographError, StoreError, UsageError
 from .ingest.mentions import PRECISION_RANK
 from .ingest.records import Event, Extraction
 from .knowledge import Knowledge
@@ -27,6 +27,8 @@ from .namespaces import Minter
 from .pipeline import extract_bytes, facts, read_bytes
 from .store.convert import graph_to_quads
 from .store.oxigraph import Manifest, SnapshotDir, merge_into_default_graph, open_write
+from .store.protocol import GraphSet
+from .store.remote import RemoteStore
 from .validate import ValidationReport, text_shapes, validate
 
 
@@ -141,7 +143,8 @@ def reconcile(extractions: list[Extraction], minter: Minter) -> list[str]:
 
 def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
           keep_going: bool = False,
-          progress: Callable[[Path], None] | None = None) -> BuildReport:
+          progress: Callable[[Path], None] | None = None,
+          remote: RemoteStore | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     files = collect_inputs(paths)
@@ -166,6 +169,11 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
         report.seconds = time.perf_counter() - started
         return report
 
+    if remote is not None:
+        _publish_remote(remote, fixed, source_graphs, minter, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
     snapshots = SnapshotDir(store_root)
     with snapshots.lock():
         snapshot = snapshots.new_snapshot()
@@ -187,6 +195,10 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
             db.optimize()
             del db
             snapshots.publish(snapshot, manifest)
+        except OSError as exc:  # a full disk, above all: say so, and the old store stays
+            snapshots.discard(snapshot)
+            raise StoreError(f"the build could not write its snapshot, nothing was published "
+                             f"(the store that was there stays): {exc}") from None
         except BaseException:
             snapshots.discard(snapshot)
             raise
@@ -195,6 +207,29 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
     report.triples = manifest.triples
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _publish_remote(remote: RemoteStore, fixed: dict[str, Graph],
+                    source_graphs: list[tuple[Extraction, Graph]], minter: Minter,
+                    report: BuildReport) -> None:
+    """The validated graphs into a remote store: staged, checked, then switched in one
+    update (store/remote.py); the public graph IRIs are the same as in the embedded store."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    kinds: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for name, graph in fixed.items():
+        iri = str(minter.graph(name))
+        graphs[iri], kinds[iri] = _triples(graph), name
+    for x, g in source_graphs:
+        iri = str(x.source_iri)
+        graphs[iri], kinds[iri], sources[iri] = _triples(g), "source", x.source_name
+    report.snapshot = remote.replace(GraphSet(graphs, kinds, sources, minter.base))
+    report.published = True
+    report.triples = remote.manifest().triples
+
+
+def _triples(graph: Graph) -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in graph_to_quads(graph, None)]
 
 
 # Graphs waiting to be validated by forked processes, which inherit them instead of

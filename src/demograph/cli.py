@@ -39,6 +39,21 @@ def _knowledge(settings: Settings) -> Any:
 store_option = click.option("--store", type=click.Path(path_type=Path), default=None,
                             help="Store directory [env DEMOGRAPH_STORE].")
 base_option = click.option("--base", default=None, help="IRI base of instance data [env DEMOGRAPH_BASE].")
+store_url_option = click.option(
+    "--store-url", default=None, metavar="URL",
+    help="Query endpoint of a remote SPARQL 1.1 store, used instead of the store directory "
+         "[env DEMOGRAPH_STORE_URL].")
+
+
+def _remote(settings: Settings) -> Any:
+    """The remote store the settings name, or None for the embedded one."""
+    if not settings.store_url:
+        return None
+    from .store.remote import open_remote
+
+    if not settings.store_url.startswith(("http://", "https://")):
+        raise click.UsageError(f"--store-url {settings.store_url}: must be an http(s) URL")
+    return open_remote(settings)
 
 
 class _Group(click.Group):
@@ -62,18 +77,21 @@ def cli() -> None:
 @base_option
 @click.option("--keep-going", is_flag=True,
               help="Publish the files that succeed even when others fail (exit code is still 1).")
-def build(paths: tuple[Path, ...], store: Path | None, base: str | None, keep_going: bool) -> None:
+@store_url_option
+def build(paths: tuple[Path, ...], store: Path | None, base: str | None, keep_going: bool,
+          store_url: str | None) -> None:
     """Ingest declaration texts (default: DEMOGRAPH_DATA) and the reference data, validate
     with SHACL, and replace the store atomically. A failure leaves the old store in place."""
     from .build import build as run_build
     from .build import collect_inputs
 
-    settings = _load_settings(store=store, base=base)
+    settings = _load_settings(store=store, base=base, store_url=store_url)
+    remote = _remote(settings)
     inputs = collect_inputs(list(paths) or [settings.data])
     knowledge = _knowledge(settings)
     with click.progressbar(length=len(inputs), label="Reading texts", file=sys.stderr,
                            show_pos=True) as bar:
-        report = run_build(inputs, settings.store, knowledge, keep_going=keep_going,
+        report = run_build(inputs, settings.store, knowledge, keep_going=keep_going, remote=remote,
                            progress=lambda _: bar.update(1))
     for entry in report.files:
         status = "ok" if entry.ok else "FAILED"
@@ -88,7 +106,7 @@ def build(paths: tuple[Path, ...], store: Path | None, base: str | None, keep_go
             click.echo(f"\n{what}:\n{check.format_text(limit=20)}", err=True)
     if report.published:
         click.echo(f"Published {report.triples} triples from {len(report.files) - len(report.failed)} "
-                   f"file(s) to {settings.store} in {report.seconds:.1f} s.")
+                   f"file(s) to {settings.store_url or settings.store} in {report.seconds:.1f} s.")
     else:
         click.echo("Nothing published: the previous store (if any) is unchanged.", err=True)
     sys.exit(0 if report.published and not report.failed and report.conforms else 1)
@@ -148,19 +166,35 @@ def validate(files: tuple[Path, ...], store: Path | None, as_json: bool) -> None
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(path_type=Path, allow_dash=True),
               help="Read the query from a file (- for standard input).")
+@click.option("--example", "example_name", metavar="NAME", default=None,
+              help="Run the example query NAME (see --list-examples).")
+@click.option("--list-examples", is_flag=True, help="List the example queries and exit.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True, help="Output format (graphs from CONSTRUCT/DESCRIBE: Turtle, "
                                       "N-Triples or JSON-LD).")
 @store_option
-def query(query: str | None, query_file: Path | None, fmt: str, store: Path | None) -> None:
-    """Run a read-only SPARQL query on the store (the merge of all its graphs)."""
+def query(query: str | None, query_file: Path | None, example_name: str | None,
+          list_examples: bool, fmt: str, store: Path | None) -> None:
+    """Run a read-only SPARQL query on the store (the merge of all its graphs): QUERY,
+    -f FILE or --example NAME."""
+    from . import examples
     from .querycheck import check_query
     from .results import render
     from .store import Store
 
-    if (query is None) == (query_file is None):
-        raise click.UsageError("give a QUERY or -f FILE (one of them)")
-    if query_file is not None:
+    if list_examples:
+        for item in examples.load_examples():
+            click.echo(f"{item.name:<26} {item.title_en} / {item.title_sv}")
+        return
+    if sum(given is not None for given in (query, query_file, example_name)) != 1:
+        raise click.UsageError("give a QUERY, -f FILE or --example NAME (one of them)")
+    settings = _load_settings(store=store)
+    if example_name is not None:
+        try:
+            text = examples.for_base(examples.example(example_name).query, settings.base)
+        except examples.UnknownExample as exc:
+            raise click.UsageError(str(exc)) from None
+    elif query_file is not None:
         try:
             text = sys.stdin.read() if str(query_file) == "-" else query_file.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -168,7 +202,6 @@ def query(query: str | None, query_file: Path | None, fmt: str, store: Path | No
     else:
         text = query or ""
     check_query(text)
-    settings = _load_settings(store=store)
     result = Store(settings.store).query(text)
     try:
         output = render(result, fmt)
@@ -228,13 +261,22 @@ def export(fmt: str, output: Path | None, store: Path | None) -> None:
 @click.option("--port", type=int, default=None, help="Port to listen on [env DEMOGRAPH_PORT].")
 @click.option("--workers", type=int, default=None, help="WSGI worker processes [env DEMOGRAPH_WORKERS].")
 @store_option
-def serve(host: str | None, port: int | None, workers: int | None, store: Path | None) -> None:
+@store_url_option
+def serve(host: str | None, port: int | None, workers: int | None, store: Path | None,
+          store_url: str | None) -> None:
     """Serve the store: the SPARQL endpoint at /sparql and /health, under gunicorn."""
     from .store.oxigraph import SnapshotDir
     from .web.server import serve as run_server
 
-    settings = _load_settings(host=host, port=port, workers=workers, store=store)
-    SnapshotDir(settings.store).require_current()  # a clear message now, not 503s later
+    settings = _load_settings(host=host, port=port, workers=workers, store=store,
+                              store_url=store_url)
+    remote = _remote(settings)
+    if remote is not None:
+        remote.version()  # a store that is down or empty: a clear message now, not 503s later
+    else:  # the manifest reads and the database opens: a corrupted one fails here, clearly
+        snapshots = SnapshotDir(settings.store)
+        snapshots.manifest()
+        snapshots.open_read()
     run_server(settings)
 
 

@@ -1,13 +1,16 @@
 """``demograph load`` and ``demograph export``: other RDF into the store, the store out as RDF.
 
 RDF is parsed by Oxigraph's parsers, which never fetch anything (no remote JSON-LD
-contexts, no XML external entities), and loaded into a copy of the current snapshot that
-replaces it only when the result validates — the same atomic swap a build uses.
+contexts, no XML external entities); RDF/XML whose entities would expand without bound is
+refused before it is parsed (:func:`check_xml_entities`); and the RDF is loaded into a copy
+of the current snapshot that replaces it only when the result validates — the same atomic
+swap a build uses.
 """
 
 from __future__ import annotations
 
-import gzip
+import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,12 @@ EXTENSIONS = {
     ".xml": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
     ".n3": ox.RdfFormat.N3,
 }
+# what a .gz input may uncompress to, and what entity references in an RDF/XML file may
+# add to it, in bytes
+MAX_GUNZIPPED_BYTES = 512 * 1024**2
+MAX_ENTITY_EXPANSION = 16 * 1024**2
+_ENTITY_DECLARATION = re.compile(rb'<!ENTITY\s+([^\s%"\'<>]+)\s+"([^"]*)"\s*>')
+
 EXPORT_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                   "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
 
@@ -51,15 +60,65 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return EXTENSIONS[suffix]
 
 
+def check_xml_entities(data: bytes, name: str) -> None:
+    """Refuse what would make an XML parser read files or grow without bound.
+
+    Oxigraph's RDF/XML parser never reads external entities, but it does expand internal
+    ones, entities within entities too: 7 levels of ten make a literal of 380 MB from a file
+    of 1 KB ("billion laughs"). Plain abbreviations (``<!ENTITY owl "http://…#">``), as OWL
+    files use, stay allowed while what they expand to stays small."""
+    declared = _ENTITY_DECLARATION.findall(data)
+    if len(declared) != data.count(b"<!ENTITY"):
+        raise RdfInputError(f"{name}: XML entity declarations other than simple "
+                            "<!ENTITY name \"text\"> (external or parameter entities) are refused")
+    expanded = 0
+    for entity, value in declared:
+        if b"&" in value:
+            raise RdfInputError(f"{name}: the XML entity '{entity.decode(errors='replace')}' refers "
+                                "to other entities; nested entity expansion is refused")
+        expanded += data.count(b"&" + entity + b";") * len(value)
+    if expanded > MAX_ENTITY_EXPANSION:
+        raise RdfInputError(f"{name}: XML entities would expand to more than "
+                            f"{MAX_ENTITY_EXPANSION // 1024**2} MB of text; refused")
+
+
+def _gunzip(raw: bytes, name: str) -> bytes:
+    """A gzip file's content (every member), refused past MAX_GUNZIPPED_BYTES: 10 MB of
+    gzip can hold 10 GB of zeros."""
+    parts: list[bytes] = []
+    size = 0
+    try:
+        while raw:
+            inflate = zlib.decompressobj(wbits=31)
+            part = inflate.decompress(raw, MAX_GUNZIPPED_BYTES + 1 - size)
+            size += len(part)
+            if size > MAX_GUNZIPPED_BYTES:
+                raise RdfInputError(f"{name}: uncompresses to more than "
+                                    f"{MAX_GUNZIPPED_BYTES // 1024**2} MB; refused")
+            if not inflate.eof:
+                raise RdfInputError(f"{name}: not valid gzip: the stream is cut short")
+            parts.append(part)
+            raw = inflate.unused_data
+    except zlib.error as exc:
+        raise RdfInputError(f"{name}: not valid gzip: {exc}") from None
+    return b"".join(parts)
+
+
 def parse_file(path: Path) -> list[ox.Quad]:
     """All statements of an RDF file, or an RdfInputError naming the file and the problem."""
     fmt = rdf_format(path)
     try:
         raw = path.read_bytes()
-        data = gzip.decompress(raw) if path.suffix == ".gz" else raw
+        data = _gunzip(raw, str(path)) if path.suffix == ".gz" else raw
+        if fmt == ox.RdfFormat.RDF_XML:
+            check_xml_entities(data, str(path))
         return list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
     except SyntaxError as exc:
-        raise RdfInputError(f"{path}: not valid {fmt.name}: {exc}") from None
+        reason = str(exc)
+        if "LoadDocumentCallback" in reason:  # Oxigraph's words for a context it would fetch
+            reason = ("its @context names a document elsewhere (a URL or a file), which is never "
+                      "fetched; put the context in the file itself")
+        raise RdfInputError(f"{path}: not valid {fmt.name}: {reason}") from None
     except (OSError, EOFError) as exc:
         raise RdfInputError(f"{path}: cannot read: {exc}") from None
 

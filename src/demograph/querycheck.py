@@ -36,7 +36,12 @@ _BLANKS = re.compile(
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
+    # an IRI as the parser reads it: \u escapes inside, anything above U+0020 but the
+    # excluded few (a no-break space is part of an IRI, not the end of one)
+    r"|<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
+    # an escaped character in a prefixed name (ex:a\#) is part of the name: not a comment,
+    # not the start of a string
+    r"|\\[_~.\-!$&'()*+,;=/?#@%]"
     r"|#[^\n]*",
 )
 # The first operation keyword decides what a request is. One flat alternation, searched

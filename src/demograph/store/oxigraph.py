@@ -158,8 +158,14 @@ class SnapshotDir:
         current = self.current()
         ordered = sorted((p for p in self.snapshots.iterdir() if p.is_dir()), key=lambda p: p.name)
         protected = {p.resolve() for p in keep} | ({current} if current else set())
+        # A snapshot gets its manifest just before it is published: one without is what a
+        # killed build left. It must not take the place of the previous snapshot, which
+        # readers may still have open.
         older = [p for p in ordered if p.resolve() not in protected
-                 and (current is None or p.name < current.name)]
+                 and (current is None or p.name < current.name) and (p / MANIFEST).is_file()]
+        for path in ordered:
+            if path.resolve() not in protected and not (path / MANIFEST).is_file():
+                shutil.rmtree(path, ignore_errors=True)
         for path in older[:-KEEP_PREVIOUS] if KEEP_PREVIOUS else older:
             shutil.rmtree(path, ignore_errors=True)
         # snapshots newer than current are leftovers of builds that died before publishing

@@ -14,7 +14,7 @@ from ..errors import DemographError, HttpError
 from .errors import error_response
 from .runtime import Runtime
 
-EXPOSED_HEADERS = "ETag, Retry-After, X-Demograph-Rows, X-Demograph-Truncated, X-Demograph-Cache"
+EXPOSED_HEADERS = "ETag, Retry-After, X-Demograph-Rows, X-Demograph-Truncated, X-Demograph-Cache, X-Demograph-Engine"
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -26,12 +26,17 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["demograph"] = Runtime(settings)
 
-    from . import health, site, sparql
+    from . import browse, health, ld, publish, site, sparql
+    from . import workbench
 
     site.install(app)
+    browse.init_app(app)
+    publish.init_app(app)
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(workbench.bp)
+    app.register_blueprint(ld.bp)
     _register_errors(app)
     app.after_request(_cors)
     return app

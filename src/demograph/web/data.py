@@ -19,8 +19,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from ..errors import StoreError
+from ..errors import QueryError, StoreError
 from ..prefixes import PREFIXES
+from ..store.protocol import Result, Solutions, Triples
 
 if TYPE_CHECKING:
     from .runtime import Runtime
@@ -58,6 +59,22 @@ def to_oxigraph(term: Identifier | str) -> Any:
     raise TypeError(f"cannot bind {term!r}")
 
 
+class _Solutions(list):  # type: ignore[type-arg]
+    """Remote rows shaped as pyoxigraph's QuerySolutions, which the methods below read."""
+
+    def __init__(self, result: Solutions) -> None:
+        super().__init__(dict(zip(result.variables, row)) for row in result.rows)
+        self.variables = [ox.Variable(v) for v in result.variables]
+
+
+def _native(result: Result) -> Any:
+    if isinstance(result, Solutions):
+        return _Solutions(result)
+    if isinstance(result, Triples):
+        return result.triples
+    return result
+
+
 class Data:
     """The service's read side over the current snapshot of the embedded store."""
 
@@ -84,6 +101,16 @@ class Data:
         return self.runtime.snapshot().name
 
     def _run(self, query: str, bindings: Mapping[str, Identifier | str] | None) -> Any:
+        remote = self.runtime.remote
+        if remote is not None:
+            # the remote store takes text only: values go in as a VALUES row of escaped,
+            # validated terms (store.protocol.bind_values), never spliced in as they came
+            try:
+                result = remote.query(PROLOGUE + query, timeout=self.runtime.settings.query_timeout,
+                                      bindings={k: to_oxigraph(v) for k, v in (bindings or {}).items()})
+            except QueryError as exc:  # a bug in our own query text
+                raise StoreError(f"internal query failed: {exc}") from None
+            return _native(result)
         union = self.runtime.manifest().union_default
         substitutions = {ox.Variable(name): to_oxigraph(value)
                          for name, value in (bindings or {}).items()}

@@ -26,6 +26,7 @@ class Job:
     max_rows: int = 0  # 0: no cap
     base_iri: str | None = None  # what relative IRIs in the query resolve against
     union_default: bool = False  # a snapshot without a merged default graph (older builds)
+    in_memory: bool = False  # the snapshot is small enough for the worker to copy into memory
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Outcome:
     body: bytes
     rows: int = 0
     truncated: bool = False
+    engine: str = ""  # "memory" or "disk": which copy of the snapshot answered
 
 
 def run_query(store: ox.Store, job: Job) -> object:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Callable
 
 from ..config import Settings
 from ..store import Manifest, SnapshotDir
+from ..store.remote import RemoteStore, open_remote
 from .cache import ResultCache
 from .data import Data
+from .execute import Job, Outcome
 from .pool import QueryPool
 from .ratelimit import RateLimiter
 
@@ -22,17 +25,22 @@ class Runtime:
         self.snapshots = SnapshotDir(settings.store)
         self.cache = ResultCache() if settings.result_cache else None
         self.limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
-        self.example_queries: list[dict[str, str]] = []
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
         self._manifests: dict[str, Manifest] = {}
         self._target: str | None = None  # what `current` pointed at when last resolved
         self._snapshot: Path | None = None
+        # a remote SPARQL store instead of the snapshots: every process in front of it
+        # reads the served generation from the store itself, so they answer alike
+        self.remote: RemoteStore | None = open_remote(settings) if settings.store_url else None
         self.data = Data(self)  # the service's own queries (pages, publishing)
 
     def snapshot(self) -> Path:
         """The snapshot current now; resolved on every request, so a rebuild is seen at once.
-        One readlink says whether ``current`` moved; only then are the full checks made."""
+        One readlink says whether ``current`` moved; only then are the full checks made.
+        For a remote store only the name counts: the generation its control graph names."""
+        if self.remote is not None:
+            return Path(self.remote.version())
         try:
             target = os.readlink(self.snapshots.current_link)
         except OSError:
@@ -44,12 +52,23 @@ class Runtime:
         return current
 
     def manifest(self) -> Manifest:
+        if self.remote is not None:
+            return self.remote.manifest()
         current = self.snapshot()
         manifest = self._manifests.get(current.name)
         if manifest is None:
             manifest = self.snapshots.manifest()
             self._manifests = {current.name: manifest}
         return manifest
+
+    def run(self, job: Job, gone: Callable[[], bool] | None = None) -> Outcome:
+        """The one place a checked query is dispatched: to a query worker, or with the
+        time limit to the remote store (which runs it in its own processes)."""
+        if self.remote is not None:
+            from .remote import execute_remote
+
+            return execute_remote(self.remote, job, self.settings.query_timeout)
+        return self.pool().run(job, gone=gone)
 
     def pool(self) -> QueryPool:
         with self._pool_lock:

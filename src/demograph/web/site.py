@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import quote, urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 
@@ -24,8 +24,12 @@ CONCEPT = PREFIXES["dgc"]
 
 
 def lang() -> str:
-    chosen = request.args.get("lang", "sv")
-    return chosen if chosen in LANGS else "sv"
+    # asked for many times per page (every label); reading request.args each time is not free
+    cached = g.get("demograph_lang")
+    if cached is None:
+        chosen = request.args.get("lang", "sv")
+        cached = g.demograph_lang = chosen if chosen in LANGS else "sv"
+    return cached
 
 
 def t(sv: str, en: str) -> str:

@@ -1,0 +1,177 @@
+"""How fast the resource pages are: the actor page (HTML) of Kils kommun, and of the actor
+with the most commitments, over a synthetic graph (bench/graphgen.py) served by the real
+`demograph serve`, plus a commitment, a concept and the same actor as Turtle.
+
+    .venv/bin/python bench/pages.py                    # 1M triples (~4 min with the build)
+    .venv/bin/python bench/pages.py --triples 100k --runs 100
+
+Each page is fetched ``--runs`` times over one keep-alive HTTP connection after a warm-up;
+the figures are wall times at the client. They are written to bench/results.json under
+"pages" and to their own section of bench/RESULTS.md (between markers, leaving the rest).
+**Target: actor page, HTML, p50 under 20 ms** at 1M triples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from graphgen import generate_graph  # noqa: E402
+from measure import machine_facts, percentile  # noqa: E402
+from sparql import write_store  # noqa: E402
+
+TARGET_P50_S = 0.020
+BEGIN, END = "<!-- pages:begin -->", "<!-- pages:end -->"
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+BUSIEST = """PREFIX dg: <https://w3id.org/demograph/def/>
+SELECT ?actor (COUNT(?c) AS ?n) WHERE { ?c dg:committedBy ?actor } GROUP BY ?actor
+ORDER BY DESC(?n) LIMIT 1"""
+ONE_COMMITMENT = """PREFIX dg: <https://w3id.org/demograph/def/>
+SELECT ?c WHERE { ?c dg:committedBy <https://w3id.org/demograph/id/org/kommun/1715> } LIMIT 1"""
+
+
+def serve(store: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEMOGRAPH_")}
+    env.update({"DEMOGRAPH_STORE": str(store), "DEMOGRAPH_PORT": str(port),
+                "DEMOGRAPH_WORKERS": "1", "DEMOGRAPH_RATE_LIMIT": "0"})
+    process = subprocess.Popen([str(Path(sys.executable).parent / "demograph"), "serve"], env=env,
+                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/health")
+            if connection.getresponse().status == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(log.read_text(errors="replace"))
+
+
+def query(port: int, text: str) -> list[dict[str, Any]]:
+    from urllib.parse import urlencode
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/sparql?" + urlencode({"query": text}),
+                       headers={"Accept": "application/sparql-results+json"})
+    return json.loads(connection.getresponse().read())["results"]["bindings"]
+
+
+def time_page(port: int, path: str, accept: str, runs: int) -> dict[str, Any]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times: list[float] = []
+    size = 0
+    for i in range(runs + 5):  # five warm-up fetches, not counted
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Accept": accept})
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status} {body[:200]!r}")
+        size = len(body)
+        if i >= 5:
+            times.append(elapsed)
+    connection.close()
+    times.sort()
+    return {"path": path, "accept": accept, "runs": runs, "bytes": size,
+            "p50": percentile(times, 50), "p95": percentile(times, 95), "min": times[0]}
+
+
+def local(iri: str) -> str:
+    return iri.replace("https://w3id.org/demograph/id/", "/doc/")
+
+
+def bench_pages(triples: int, seed: int, runs: int) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="demograph-pages-bench-"))
+    try:
+        started = time.perf_counter()
+        info = generate_graph(triples, seed, work / "graph.nq")
+        _, stored = write_store(work / "graph.nq", work / "store", info)
+        prepared = time.perf_counter() - started
+        process, port = serve(work / "store", work / "serve.log")
+        try:
+            busiest = query(port, BUSIEST)[0]
+            commitment = query(port, ONE_COMMITMENT)[0]["c"]["value"]
+            pages = [
+                ("actor page, Kils kommun (HTML)", "/doc/org/kommun/1715", "text/html"),
+                (f"actor page, busiest actor ({busiest['n']['value']} commitments, HTML)",
+                 local(busiest["actor"]["value"]), "text/html"),
+                ("commitment page (HTML)", local(commitment), "text/html"),
+                ("concept page, theme demokrati (HTML)", "/doc/concept/theme/demokrati", "text/html"),
+                ("actor, Kils kommun (Turtle)", "/doc/org/kommun/1715", "text/turtle"),
+            ]
+            timings = [dict(time_page(port, path, accept, runs), what=what)
+                       for what, path, accept in pages]
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+        return {"triples": stored["distinct_triples"], "quads": stored["quads"], "seed": seed,
+                "prepare_seconds": prepared, "pages": timings,
+                "target_p50": TARGET_P50_S, "machine": machine_facts()}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render(r: dict[str, Any]) -> str:
+    lines = [BEGIN, "## Resource pages (`bench/pages.py`)", "",
+             f"`demograph serve` (one worker) over a synthetic graph of {r['triples']:,} triples "
+             f"({r['quads']:,} quads, seed {r['seed']}); each page fetched {r['pages'][0]['runs']} "
+             "times over one keep-alive connection after 5 warm-up fetches; wall time at the client.",
+             "", "| page | p50 | p95 | min | bytes |", "|---|---|---|---|---|"]
+    for p in r["pages"]:
+        lines.append(f"| {p['what']} | {p['p50'] * 1000:.1f} ms | {p['p95'] * 1000:.1f} ms | "
+                     f"{p['min'] * 1000:.1f} ms | {p['bytes']:,} |")
+    actor = r["pages"][0]["p50"]
+    verdict = "met" if actor < r["target_p50"] else "missed"
+    lines += ["", f"Target: the actor page in HTML at p50 under {r['target_p50'] * 1000:.0f} ms "
+                  f"at 1M triples — **{verdict}** ({actor * 1000:.1f} ms at {r['triples']:,} triples).",
+              END, ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--triples", choices=list(SIZES), default="1M")
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=BENCH)
+    args = parser.parse_args()
+    result = bench_pages(SIZES[args.triples], args.seed, args.runs)
+    args.out.mkdir(parents=True, exist_ok=True)
+    results_path = args.out / "results.json"
+    results = json.loads(results_path.read_text("utf-8")) if results_path.exists() else {}
+    results["pages"] = result
+    results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    report = args.out / "RESULTS.md"
+    text = report.read_text("utf-8") if report.exists() else ""
+    section = render(result)
+    if BEGIN in text and END in text:
+        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END) + "\n?", lambda _: section, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    report.write_text(text, encoding="utf-8")
+    print(section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""What the page templates are given: a resource's description, labels gathered from query
+rows, and the two helpers that turn data into safe markup (``shown`` and ``ref``).
+
+Everything from the data is escaped here or by Jinja's autoescape; a literal in a language
+other than the page's is wrapped in an element with its ``lang``, so screen readers switch
+voice; only http(s) IRIs become links (``site.doc_href``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Identifier
+
+from ...prefixes import PREFIXES
+from ..site import doc_href, lang, pick
+
+LABELS = (RDFS.label, SKOS.prefLabel)
+
+
+def shown(value: Identifier | str | None) -> Markup:
+    """A value as escaped text, with ``lang`` when its language is not the page's."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Literal) and value.language and value.language != lang():
+        return Markup('<span lang="{}">{}</span>').format(value.language, str(value))
+    return escape(str(value))
+
+
+def compact(iri: Identifier) -> str:
+    """``iri`` as a prefixed name where a known prefix fits (``org:Organization``)."""
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
+def ref(iri: Identifier, labels: Iterable[Literal] = ()) -> Markup:
+    """A link to ``iri`` named by its best label (else its prefixed name); plain text when it
+    may not be a link."""
+    chosen = pick(labels)
+    text = shown(chosen) if chosen is not None else escape(compact(iri))
+    href = doc_href(iri) if isinstance(iri, URIRef) else None
+    if href is None:
+        return Markup('<span class="iri">{}</span>').format(text)
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+@dataclass
+class Labels:
+    """Labels of many IRIs, gathered from query rows (one row per label)."""
+
+    by_iri: dict[Identifier, list[Literal]] = field(default_factory=dict)
+
+    def add(self, iri: Identifier | None, value: Identifier | None) -> None:
+        if iri is None:
+            return
+        found = self.by_iri.setdefault(iri, [])
+        if isinstance(value, Literal) and value not in found:
+            found.append(value)
+
+    def gather(self, rows: Iterable[Mapping[str, Identifier]], key: str, label: str) -> "Labels":
+        for row in rows:
+            self.add(row.get(key), row.get(label))
+        return self
+
+    def of(self, iri: Identifier) -> list[Literal]:
+        return self.by_iri.get(iri, [])
+
+    def ref(self, iri: Identifier) -> Markup:
+        return ref(iri, self.of(iri))
+
+    def text(self, iri: Identifier) -> str:
+        chosen = pick(self.of(iri))
+        return str(chosen) if chosen is not None else str(iri)
+
+
+@dataclass
+class Described:
+    """A resource's description (``describe.rq``): its statements and its neighbours' labels."""
+
+    iri: URIRef
+    graph: Graph
+
+    def values(self, predicate: URIRef) -> list[Identifier]:
+        return sorted(self.graph.objects(self.iri, predicate), key=str)
+
+    def value(self, predicate: URIRef) -> Identifier | None:
+        found = self.values(predicate)
+        return found[0] if found else None
+
+    def labels_of(self, iri: Identifier) -> list[Literal]:
+        return [o for p in LABELS for o in self.graph.objects(iri, p) if isinstance(o, Literal)]
+
+    def literal(self, predicate: URIRef) -> Literal | None:
+        """The best literal of ``predicate`` for the page's language."""
+        return pick(o for o in self.graph.objects(self.iri, predicate) if isinstance(o, Literal))
+
+    @property
+    def types(self) -> set[Identifier]:
+        return set(self.graph.objects(self.iri, RDF.type))
+
+    @property
+    def title(self) -> Literal | str:
+        chosen = pick(self.labels_of(self.iri))
+        return chosen if chosen is not None else str(self.iri)
+
+    def ref(self, iri: Identifier) -> Markup:
+        return ref(iri, self.labels_of(iri))
+
+    def refs(self, predicate: URIRef) -> list[Markup]:
+        """Links to every object of ``predicate``, in label order."""
+        objects = self.values(predicate)
+        return [self.ref(o) for o in sorted(objects, key=lambda o: str(pick(self.labels_of(o)) or o))]

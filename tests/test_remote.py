@@ -1,0 +1,215 @@
+"""demograph on a remote store, end to end: `demograph build --store-url` into a real
+`oxigraph serve` (and Virtuoso, when installed), `demograph serve --store-url` in front of
+it — twice, as a stateless web tier — and the endpoint's checks, caching and errors."""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from demograph.errors import StoreError
+from demograph.store.protocol import GraphSet, Solutions
+from demograph.store.remote import RemoteConfig, RemoteStore
+
+from .conftest import SEEDS, Server, free_port, run_cli, start_server, stop_server
+from .remote_stores import VIRTUOSO, RemoteServer, start_oxigraph, start_virtuoso
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+PARTNERS = """PREFIX dg: <https://w3id.org/demograph/def/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?actor (COUNT(DISTINCT ?c) AS ?commitments) WHERE {
+  ?c dg:partner <https://w3id.org/demograph/id/org/lansstyrelse/17> ; dg:committedBy ?a .
+  ?a rdfs:label ?actor . FILTER(lang(?actor) = "sv")
+} GROUP BY ?actor ORDER BY ?actor"""
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteServer]:
+    """A remote store with the seed texts built into it by the real CLI."""
+    if request.param == "virtuoso" and VIRTUOSO is None:
+        pytest.skip("virtuoso-t is not installed (Debian: apt-get install virtuoso-opensource)")
+    start = start_oxigraph if request.param == "oxigraph" else start_virtuoso
+    server = start(tmp_path_factory.mktemp(request.param))
+    try:
+        built = run_cli("build", SEEDS, "--store-url", server.url, timeout=300)
+        assert built.code == 0, built.err
+        assert f"to {server.url}" in built.out
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def tier(remote: RemoteServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
+    """Two `demograph serve` processes in front of the one store."""
+    logs = tmp_path_factory.mktemp("tier")
+    servers = [start_server(logs / "none", logs / f"serve-{i}.log", store_url=remote.url,
+                            rate_limit="0", query_timeout="20") for i in range(2)]
+    yield servers
+    for server in servers:
+        stop_server(server)
+
+
+def ask(endpoint: str, query: str, host: str | None = None) -> tuple[list[dict[str, str]], str]:
+    """Rows (plain values) and the ETag, through SPARQLWrapper as any client would;
+    ``host`` sends the Host header a reverse proxy would pass on."""
+    client = SPARQLWrapper(endpoint)
+    if host:
+        client.addCustomHttpHeader("Host", host)
+    client.setQuery(query)
+    client.setReturnFormat(JSON)
+    result = client.query()
+    etag = result.info().get("etag", "")
+    data = result.convert()
+    rows = [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]  # type: ignore[index]
+    return rows, etag
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def test_the_remote_store_answers_as_the_embedded_one(tier: list[Server], server: Server) -> None:
+    embedded_count, _ = ask(server.sparql, COUNT)
+    remote_count, _ = ask(tier[0].sparql, COUNT)
+    assert remote_count == embedded_count
+    embedded, _ = ask(server.sparql, PARTNERS)
+    remote_rows, _ = ask(tier[0].sparql, PARTNERS)
+    assert remote_rows == embedded
+    assert [r["actor"] for r in remote_rows] == ["Karlstads kommun", "Kils kommun", "Region Värmland"]
+
+
+def test_two_web_processes_give_identical_answers_and_etags(tier: list[Server]) -> None:
+    # behind one reverse proxy both see the same public address, which relative IRIs in a
+    # query resolve against (and so is part of the ETag)
+    first = ask(tier[0].sparql, PARTNERS, host="demograph.example")
+    second = ask(tier[1].sparql, PARTNERS, host="demograph.example")
+    assert first == second
+    assert first[1].startswith('"') and len(first[1]) > 10
+    health = [get(s.url + "/health") for s in tier]
+    assert health[0][2] == health[1][2]
+
+
+def test_the_endpoint_keeps_its_checks_and_caching_over_a_remote_store(tier: list[Server]) -> None:
+    endpoint = tier[0].sparql
+    query = urllib.parse.quote(PARTNERS)
+    status, headers, _ = get(f"{endpoint}?query={query}", {"Accept": "text/csv"})
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    etag = headers["ETag"]
+    again, again_headers, _ = get(f"{endpoint}?query={query}", {"Accept": "text/csv"})
+    assert again == 200 and again_headers["X-Demograph-Cache"] == "hit"
+    unchanged, _, body = get(f"{endpoint}?query={query}", {"Accept": "text/csv",
+                                                            "If-None-Match": etag})
+    assert unchanged == 304 and body == b""
+    service = urllib.parse.quote("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    refused, _, message = get(f"{endpoint}?query={service}")
+    assert refused == 400 and b"SERVICE" in message
+    update = urllib.parse.quote("DROP ALL")
+    forbidden, _, _ = get(f"{endpoint}?query={update}")
+    assert forbidden == 403
+    broken = urllib.parse.quote("SELECT ?s WHERE { ?s ?p }")
+    bad, _, parse_error = get(f"{endpoint}?query={broken}")
+    assert bad == 400 and b"syntax" in parse_error.lower()
+    count, _ = ask(endpoint, COUNT)
+    assert int(count[0]["n"]) > 10000  # nothing above dropped anything
+
+
+def test_pages_read_the_remote_store(tier: list[Server]) -> None:
+    status, headers, body = get(tier[0].url + "/", {"Accept": "text/html"})
+    assert status == 200 and b"demograph" in body
+
+
+def test_a_failed_build_leaves_the_served_data_unchanged(remote: RemoteServer, tier: list[Server],
+                                                        tmp_path: Path) -> None:
+    before = get(tier[0].url + "/health")[2]
+    broken = tmp_path / "texts"
+    broken.mkdir()
+    (broken / "empty.txt").write_bytes(b"")
+    (broken / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    result = run_cli("build", broken, "--store-url", remote.url, timeout=300)
+    assert result.code == 1
+    assert "Nothing published" in result.err
+    assert get(tier[0].url + "/health")[2] == before
+
+
+def test_readers_never_see_a_mix_while_the_store_is_replaced(remote: RemoteServer) -> None:
+    """A reader counting during two switches sees one generation or the other, never a
+    graph set half old and half new."""
+    store = RemoteStore(RemoteConfig(remote.url))
+    original = store.manifest()
+    p = ox.NamedNode("http://example.org/p")
+
+    def generation(size: int) -> GraphSet:
+        graphs = {f"http://example.org/g{i}": [ox.Triple(ox.NamedNode(f"http://example.org/s{i}-{j}"), p,
+                                                         ox.Literal(str(j))) for j in range(size)]
+                  for i in range(3)}
+        return GraphSet(graphs, {g: "source" for g in graphs}, {}, "http://example.org/")
+
+    seen: list[int] = []
+    stop = threading.Event()
+    reader = RemoteStore(RemoteConfig(remote.url))
+
+    def read() -> None:
+        while not stop.is_set():
+            result = reader.query(COUNT)
+            assert isinstance(result, Solutions)
+            seen.append(int(result.rows[0][0].value))  # type: ignore[union-attr]
+
+    try:
+        store.replace(generation(100))
+        thread = threading.Thread(target=read)
+        thread.start()
+        store.replace(generation(700))
+        store.replace(generation(100))
+        stop.set()
+        thread.join(timeout=60)
+        assert set(seen) <= {300, 2100}, sorted(set(seen))
+        assert seen
+    finally:
+        stop.set()
+        rebuilt = run_cli("build", SEEDS, "--store-url", remote.url, timeout=300)
+        assert rebuilt.code == 0, rebuilt.err
+        assert store.manifest().triples == original.triples
+
+
+def test_a_store_that_is_down_is_a_clear_error(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"
+    served = run_cli("serve", "--store-url", url, timeout=60)
+    assert served.code == 2
+    assert f"the store at {url} is not reachable" in served.err
+    assert "Traceback" not in served.err
+    with pytest.raises(StoreError, match="not reachable"):
+        RemoteStore(RemoteConfig(url)).query("ASK {}")
+
+
+def test_a_store_going_down_under_serve_gives_503(tmp_path: Path) -> None:
+    store = start_oxigraph(tmp_path / "gone")
+    try:
+        built = run_cli("build", SEEDS, "--store-url", store.url, timeout=300)
+        assert built.code == 0, built.err
+        web = start_server(tmp_path / "none", tmp_path / "serve.log", store_url=store.url,
+                           rate_limit="0", result_cache="0")
+    finally:
+        store.stop()
+    try:
+        status, headers, body = get(web.sparql + "?query=" + urllib.parse.quote(COUNT),
+                                    {"Accept": "application/json"})
+        assert status == 503
+        assert "not reachable" in body.decode()
+        assert headers.get("Retry-After")
+    finally:
+        stop_server(web)
