@@ -190,26 +190,37 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"demograph serve exited: {log.read_text(errors='replace')[-2000:]}")
+        host, port = url.split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=2)
         try:
-            host, port = url.split(":")
-            conn = http.client.HTTPConnection(host, int(port), timeout=2)
             if _exchange(conn, "/health", {})[0] == 200:
                 return
         except OSError:
             time.sleep(0.2)
+        finally:
+            conn.close()
     raise SystemExit("demograph serve did not answer in 60 s")
 
 
 def run_load(duration: float, concurrency: int, workdir: Path, workers: int = 2,
-             rebuild_after: float | None = None, max_extra: float = 120) -> dict[str, Any]:
-    """Serve a fresh store, load it, rebuild half-way; the figures, and what failed."""
+             rebuild_after: float | None = None, max_extra: float = 120,
+             rebuild_seeds: int | None = None, initial: Path | None = None) -> dict[str, Any]:
+    """Serve a fresh store, load it, rebuild half-way; the figures, and what failed. The
+    rebuild reads the seed texts (the first ``rebuild_seeds`` of them: a smaller, quicker
+    rebuild for CI) and one text more, so the two snapshots answer differently. ``initial``:
+    a store built from the seeds already, copied instead of building one."""
     store = workdir / "store"
-    built = subprocess.run([str(DEMOGRAPH), "build", str(SEEDS)], env=_env(store),
-                           capture_output=True, timeout=600)
-    if built.returncode != 0:
-        raise SystemExit(f"the first build failed: {built.stderr.decode(errors='replace')}")
+    if initial is not None:
+        shutil.copytree(initial, store, symlinks=True)
+    else:
+        built = subprocess.run([str(DEMOGRAPH), "build", str(SEEDS)], env=_env(store),
+                               capture_output=True, timeout=600)
+        if built.returncode != 0:
+            raise SystemExit(f"the first build failed: {built.stderr.decode(errors='replace')}")
     inputs = workdir / "inputs"
-    shutil.copytree(SEEDS, inputs)
+    inputs.mkdir()
+    for text in sorted(SEEDS.glob("*.txt"))[:rebuild_seeds]:
+        shutil.copy(text, inputs / text.name)
     shutil.copy(EXTRA, inputs / "zz-extra.txt")
 
     port = _free_port()

@@ -101,14 +101,19 @@ def local(iri: str) -> str:
     return iri.replace("https://w3id.org/demograph/id/", "/doc/")
 
 
-def bench_pages(triples: int, seed: int, runs: int) -> dict[str, Any]:
+def bench_pages(triples: int, seed: int, runs: int, store: Path | None = None) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="demograph-pages-bench-"))
     try:
         started = time.perf_counter()
-        info = generate_graph(triples, seed, work / "graph.nq")
-        _, stored = write_store(work / "graph.nq", work / "store", info)
+        if store is None:
+            info = generate_graph(triples, seed, work / "graph.nq")
+            _, stored = write_store(work / "graph.nq", work / "store", info)
+            store = work / "store"
+        else:  # a store written by an earlier run of graphgen + write_store (its manifest says)
+            manifest = json.loads((store / "current" / "manifest.json").read_text("utf-8"))
+            stored = {"distinct_triples": manifest["triples"], "quads": manifest["triples"]}
         prepared = time.perf_counter() - started
-        process, port = serve(work / "store", work / "serve.log")
+        process, port = serve(store, work / "serve.log")
         try:
             busiest = query(port, BUSIEST)[0]
             commitment = query(port, ONE_COMMITMENT)[0]["c"]["value"]
@@ -155,8 +160,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--out", type=Path, default=BENCH)
+    parser.add_argument("--store", type=Path, default=None,
+                        help="serve this store (made by graphgen at --triples/--seed) instead of "
+                             "generating one")
     args = parser.parse_args()
-    result = bench_pages(SIZES[args.triples], args.seed, args.runs)
+    result = bench_pages(SIZES[args.triples], args.seed, args.runs, args.store)
     args.out.mkdir(parents=True, exist_ok=True)
     results_path = args.out / "results.json"
     results = json.loads(results_path.read_text("utf-8")) if results_path.exists() else {}

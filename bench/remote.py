@@ -5,9 +5,14 @@ bench/graphgen.py is put in three places — an embedded demograph store, a remo
 serve` (loaded by demograph's own staged build, `RemoteStore.replace`) and a remote Virtuoso
 (the same, when `virtuoso-t` is installed) — and the query mix of bench/sparql.py is timed,
 one request at a time (result cache and rate limit off), through `demograph serve` and sent
-directly to the store (`oxigraph serve-read-only` on the embedded snapshot's database;
-the remote stores' own endpoints, Virtuoso with the merge graph as default graph, which is
-what demograph sends). The overhead is demograph p50 ÷ direct p50 per query (target ≤ 1.2×).
+directly to the store, the two alternating request by request so that the machine's load
+(2 cores, shared) falls on both alike. Direct means: for the embedded store, an in-memory
+`oxigraph serve` holding the snapshot's own quads (demograph's query workers answer from
+their in-memory copy of a snapshot up to DEMOGRAPH_MEMORY_TRIPLES, and timing starts only
+once every answer comes from it — X-Demograph-Engine: memory); for the remote stores, their
+own endpoints (Virtuoso with the merge graph as default graph, which is what demograph
+sends). The overhead is demograph p50 ÷ direct p50 per query (target ≤ 1.2×); the absolute
+difference is reported too, since a ratio of two sub-millisecond times says little.
 
     .venv/bin/python bench/remote.py [--sizes 100k,1M] [--runs 15] [--out bench/results.json]
 
@@ -19,11 +24,11 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,12 +42,12 @@ sys.path[:0] = [str(BENCH), str(REPO)]
 
 import pyoxigraph as ox  # noqa: E402
 from graphgen import generate_graph, parse_size, size_label  # noqa: E402
-from measure import machine_facts  # noqa: E402
-from sparql import PREFIXES, query_mix, result_digest, write_store  # noqa: E402
+from measure import load_average, machine_facts  # noqa: E402
+from sparql import Server, query_mix, result_digest, start, stop, wait_for_memory_copies  # noqa: E402
+from sparql import write_store  # noqa: E402
 
 from demograph.store.protocol import GraphSet  # noqa: E402
 from demograph.store.remote import MERGE, RemoteConfig, RemoteStore  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
 from tests.remote_stores import VIRTUOSO, start_oxigraph, start_virtuoso  # noqa: E402
 
 DEMOGRAPH = Path(sys.executable).parent / "demograph"
@@ -60,6 +65,8 @@ class Endpoint:
         self.extra = extra or []
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
 
+        self.engines: dict[str, int] = {}  # X-Demograph-Engine values seen while timing
+
     def run(self, query: str) -> bytes:
         body = urllib.parse.urlencode([("query", query), *self.extra])
         self.conn.request("POST", self.path, body, {
@@ -69,54 +76,57 @@ class Endpoint:
         data = response.read()
         if response.status != 200:
             raise RuntimeError(f"{self.path}: HTTP {response.status}: {data[:300]!r}")
+        engine = response.getheader("X-Demograph-Engine")
+        if engine:
+            self.engines[engine] = self.engines.get(engine, 0) + 1
         return data
 
+    def close(self) -> None:
+        self.conn.close()
 
-def serve_demograph(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+
+def serve_demograph(env: dict[str, str], log: Path, name: str) -> Server:
+    """`demograph serve` in its own process group (sparql.start/stop end it and its query
+    workers, and nothing else)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DEMOGRAPH_")}
-    environment.update(env, DEMOGRAPH_PORT=str(port), DEMOGRAPH_HOST="127.0.0.1",
+    environment.update(env, DEMOGRAPH_PORT="{port}", DEMOGRAPH_HOST="127.0.0.1",
                        DEMOGRAPH_WORKERS="2", DEMOGRAPH_RATE_LIMIT="0",
                        DEMOGRAPH_RESULT_CACHE="0", DEMOGRAPH_QUERY_TIMEOUT="120")
-    process = subprocess.Popen([str(DEMOGRAPH), "serve"], env=environment,
-                               stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            try:
-                c.request("GET", "/health")
-                if c.getresponse().status == 200:
-                    return process, url + "/sparql"
-            finally:
-                c.close()
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"demograph serve did not start: {log.read_text()[-1000:]}")
+    server = Server(name, [str(DEMOGRAPH), "serve"], environment, "/sparql", "/health", log)
+    start(server, 120)
+    return server
 
 
-def time_mix(pairs: dict[str, tuple[Endpoint, Endpoint]], mix: list[Any], runs: int) -> dict[str, Any]:
-    """p50 per query through demograph and directly, alternating, after one warm-up each;
-    answers must agree (row count and digest)."""
+def time_mix(demo: Endpoint, direct: Endpoint, mix: list[Any], runs: int,
+             seconds: float) -> dict[str, Any]:
+    """p50 per query through demograph and directly, alternating, after two warm-ups
+    each; answers must agree (row count and digest). Each query gets ``runs`` pairs, or
+    fewer (never under 7) when they take more than ``seconds``."""
     out: dict[str, Any] = {}
     for q in mix:
-        text = PREFIXES + q.text
-        demo, direct = pairs[q.name] if q.name in pairs else pairs["*"]
-        a, b = result_digest(demo.run(text)), result_digest(direct.run(text))
+        a, b = result_digest(demo.run(q.text)), result_digest(direct.run(q.text))
         if a != b:
             raise RuntimeError(f"{q.name}: demograph {a} ≠ store {b}")
+        demo.run(q.text), direct.run(q.text)
         times: tuple[list[float], list[float]] = ([], [])
-        for _ in range(runs):
+        began = time.perf_counter()
+        while len(times[0]) < runs and (len(times[0]) < 7 or time.perf_counter() - began < seconds):
             for endpoint, into in ((demo, times[0]), (direct, times[1])):
-                began = time.perf_counter()
-                endpoint.run(text)
-                into.append(time.perf_counter() - began)
+                t0 = time.perf_counter()
+                endpoint.run(q.text)
+                into.append(time.perf_counter() - t0)
         d, s = statistics.median(times[0]), statistics.median(times[1])
-        out[q.name] = {"kind": q.kind, "rows": a[0], "demograph_p50_ms": d * 1000,
-                       "direct_p50_ms": s * 1000, "ratio": d / s}
+        out[q.name] = {"kind": q.kind, "rows": a[0], "runs": len(times[0]),
+                       "demograph_p50_ms": d * 1000, "direct_p50_ms": s * 1000,
+                       "added_ms": (d - s) * 1000, "ratio": d / s}
+        print(f"    {q.name:18} rows {a[0]:6} demograph {d * 1000:9.2f} ms  direct "
+              f"{s * 1000:9.2f} ms  ×{d / s:.2f}", file=sys.stderr)
     ratios = [v["ratio"] for v in out.values()]
     out["_geomean_ratio"] = math.exp(statistics.fmean(math.log(r) for r in ratios))
+    out["_median_added_ms"] = statistics.median(v["added_ms"] for k, v in out.items()
+                                                if not k.startswith("_"))
+    if demo.engines:
+        out["_engines"] = dict(demo.engines)
     return out
 
 
@@ -129,87 +139,165 @@ def graphset(nq: Path, info: Any) -> GraphSet:
     return GraphSet(graphs, kinds, dict(info.sources), "https://w3id.org/demograph/")
 
 
-def bench_size(size: int, runs: int, work: Path) -> dict[str, Any]:
+def memory_oxigraph(snapshot: Path, log: Path) -> Server:
+    """An in-memory `oxigraph serve` holding the snapshot's quads (its merged default graph
+    included): the engine demograph's workers answer from once their copy is made."""
+    server = Server("oxigraph-memory", [str(OXIGRAPH), "serve", "--bind", "127.0.0.1:{port}"],
+                    dict(os.environ), "/query", "/query?query=ASK%7B%7D", log)
+    start(server, 60)
+    dump = ox.Store.read_only(str(snapshot / "db"))
+    buffer = io.BytesIO()
+    dump.dump(buffer, format=ox.RdfFormat.N_QUADS)
+    del dump
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+    conn.request("POST", "/store", buffer.getvalue(), {"Content-Type": "application/n-quads"})
+    response = conn.getresponse()
+    answer = response.read()
+    conn.close()
+    if response.status >= 300:
+        stop(server)
+        raise RuntimeError(f"oxigraph serve refused the snapshot's quads: {answer[:300]!r}")
+    return server
+
+
+def bench_size(size: int, runs: int, seconds: float, work: Path) -> dict[str, Any]:
     nq = work / "graph.nq"
     info = generate_graph(size, 2021, nq)
     mix = query_mix(info)
-    result: dict[str, Any] = {"size": size_label(size)}
-    processes: list[Any] = []
+    result: dict[str, Any] = {"size": size_label(size), "load_average_at_start": load_average()}
+    servers: list[Server] = []
+    remotes: list[Any] = []
     try:
-        # embedded: demograph's snapshot, and oxigraph serve-read-only on the same database
+        # embedded: demograph's snapshot, and an in-memory oxigraph serve with its quads
         current, written = write_store(nq, work / "store", info)
         result["triples"] = written["distinct_triples"]
-        demo, demo_url = serve_demograph({"DEMOGRAPH_STORE": str(work / "store")}, work / "d1.log")
-        processes.append(demo)
-        port = free_port()
-        direct = subprocess.Popen([str(OXIGRAPH), "serve-read-only", "--location",
-                                   str(current / "db"), "--bind", f"127.0.0.1:{port}"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        processes.append(direct)
-        time.sleep(2)
-        result["embedded"] = time_mix({"*": (Endpoint(demo_url), Endpoint(
-            f"http://127.0.0.1:{port}/query"))}, mix, runs)
+        demo = serve_demograph({"DEMOGRAPH_STORE": str(work / "store")}, work / "d1.log",
+                               "demograph-embedded")
+        servers.append(demo)
+        direct = memory_oxigraph(current, work / "oxigraph-memory.log")
+        servers.append(direct)
+        waited = wait_for_memory_copies(demo, mix[0].text, 120)
+        print(f"  embedded (memory copies ready after {waited} s)", file=sys.stderr)
+        a, b = Endpoint(f"http://127.0.0.1:{demo.port}/sparql"), \
+            Endpoint(f"http://127.0.0.1:{direct.port}/query")
+        result["embedded"] = time_mix(a, b, mix, runs, seconds)
+        result["embedded"]["_memory_wait_seconds"] = waited
+        a.close(), b.close()
+        for server in reversed(servers):
+            stop(server)
+        servers.clear()
         data = graphset(nq, info)
         stores = [("oxigraph", start_oxigraph)]
         if VIRTUOSO:
             stores.append(("virtuoso", start_virtuoso))
-        for name, start in stores:
-            server = start(work / name)
-            processes.append(server)
-            store = RemoteStore(RemoteConfig(server.url, timeout=600))
+        for name, begin in stores:
+            remote = begin(work / name)
+            remotes.append(remote)
+            store = RemoteStore(RemoteConfig(remote.url, timeout=600))
             began = time.perf_counter()
             store.replace(data)
             loaded = time.perf_counter() - began
-            demo, demo_url = serve_demograph({"DEMOGRAPH_STORE_URL": server.url}, work / f"{name}.log")
-            processes.append(demo)
+            print(f"  remote {name} (loaded in {loaded:.0f} s)", file=sys.stderr)
+            demo = serve_demograph({"DEMOGRAPH_STORE_URL": remote.url}, work / f"{name}.log",
+                                   f"demograph-{name}")
+            servers.append(demo)
             extra = [("default-graph-uri", MERGE)] if store.dialect() == "union" else []
-            timed = time_mix({"*": (Endpoint(demo_url), Endpoint(server.url, extra))}, mix, runs)
+            a, b = Endpoint(f"http://127.0.0.1:{demo.port}/sparql"), Endpoint(remote.url, extra)
+            timed = time_mix(a, b, mix, runs, seconds)
+            a.close(), b.close()
+            store.close()
             timed["_load_seconds"] = loaded
             result[f"remote-{name}"] = timed
+            stop(demo)
+            servers.remove(demo)
+            remote.stop()
+            remotes.remove(remote)
     finally:
-        for p in reversed(processes):
-            (p.stop() if hasattr(p, "stop") else (p.terminate(), p.wait(timeout=30)))
+        for server in reversed(servers):
+            stop(server)
+        for remote in reversed(remotes):
+            remote.stop()
+    result["load_average_at_end"] = load_average()
     return result
+
+
+BACKENDS = ("embedded", "remote-oxigraph", "remote-virtuoso")
 
 
 def report(results: dict[str, Any]) -> str:
     lines = [START, "## Remote stores (benchmark 5, bench/remote.py)", "",
              "p50 latency of the query mix, one request at a time, result cache off: through "
-             "`demograph serve` and sent directly to the store. Ratio = demograph ÷ direct "
-             f"(target ≤ {TARGET_X}×).", ""]
+             "`demograph serve` and sent directly to the store, alternating request by request. "
+             f"Ratio = demograph ÷ direct (target ≤ {TARGET_X}×); added = demograph − direct. "
+             "Direct for the embedded store is an in-memory `oxigraph serve` holding the "
+             "snapshot's quads, since demograph's query workers answer from their in-memory "
+             "copy (timed only once every answer came from it).", ""]
     for size in results["sizes"]:
-        lines += [f"### {size['size']} ({size.get('triples', '?')} distinct triples)", "",
-                  "| query | backend | demograph ms | direct ms | ratio |", "|---|---|---|---|---|"]
-        for backend in ("embedded", "remote-oxigraph", "remote-virtuoso"):
-            for name, v in size.get(backend, {}).items():
-                if not name.startswith("_"):
-                    lines.append(f"| {name} | {backend} | {v['demograph_p50_ms']:.1f} | "
-                                 f"{v['direct_p50_ms']:.1f} | {v['ratio']:.2f} |")
+        lines += [f"### {size['size']} ({size.get('triples', '?'):,} distinct triples)", "",
+                  f"Load average at start {size['load_average_at_start']}, at end "
+                  f"{size['load_average_at_end']} (2 cores, shared with other work).", "",
+                  "| query | rows | " + " | ".join(
+                      f"{b} direct / demograph ms (×)" for b in BACKENDS if b in size) + " |",
+                  "|---|---:|" + "---:|" * sum(b in size for b in BACKENDS)]
+        names = [n for n in size["embedded"] if not n.startswith("_")]
+        for name in names:
+            cells = []
+            for backend in BACKENDS:
+                if backend in size:
+                    v = size[backend][name]
+                    cells.append(f"{v['direct_p50_ms']:.1f} / {v['demograph_p50_ms']:.1f} "
+                                 f"({v['ratio']:.2f})")
+            lines.append(f"| {name} | {size['embedded'][name]['rows']} | " + " | ".join(cells) + " |")
         lines.append("")
-        for backend in ("embedded", "remote-oxigraph", "remote-virtuoso"):
+        for backend in BACKENDS:
             if backend in size:
-                extra = (f", loaded by the staged build in {size[backend]['_load_seconds']:.0f} s"
-                         if "_load_seconds" in size[backend] else "")
-                lines.append(f"- {backend}: geometric-mean ratio "
-                             f"{size[backend]['_geomean_ratio']:.2f}×{extra}")
+                b = size[backend]
+                extra = (f"; loaded by the staged build in {b['_load_seconds']:.0f} s"
+                         if "_load_seconds" in b else "")
+                lines.append(f"- {backend}: geometric-mean ratio {b['_geomean_ratio']:.2f}×, "
+                             f"median added {b['_median_added_ms']:.2f} ms{extra}")
         lines.append("")
-    lines += [f"Machine: {results['machine']}", END]
+    if len(results["sizes"]) > 1:
+        first, last = results["sizes"][0], results["sizes"][-1]
+        lines += [f"Growth, {first['size']} → {last['size']} (p50 at {last['size']} ÷ p50 at "
+                  f"{first['size']}, direct / through demograph):", "",
+                  "| query | " + " | ".join(b for b in BACKENDS if b in last) + " |",
+                  "|---|" + "---:|" * sum(b in last for b in BACKENDS)]
+        for name in [n for n in last["embedded"] if not n.startswith("_")]:
+            cells = []
+            for backend in BACKENDS:
+                if backend in last and backend in first:
+                    a, b = first[backend][name], last[backend][name]
+                    cells.append(f"{b['direct_p50_ms'] / a['direct_p50_ms']:.1f}× / "
+                                 f"{b['demograph_p50_ms'] / a['demograph_p50_ms']:.1f}×")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append("")
+    for note in results.get("notes", []):
+        lines.append(f"- {note}")
+    lines += ["", f"Machine: {results['machine']}", END]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1M")
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=25, help="most timed pairs per query")
+    parser.add_argument("--seconds", type=float, default=20.0,
+                        help="time per query after which no more pairs are taken (at least 7)")
+    parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md")
     parser.add_argument("--out", type=Path, default=BENCH)
     args = parser.parse_args()
-    results: dict[str, Any] = {"machine": machine_facts(), "sizes": []}
+    results: dict[str, Any] = {"machine": machine_facts(), "sizes": [], "notes": args.note,
+                               "runs": args.runs, "seconds": args.seconds}
     for label in args.sizes.split(","):
         with tempfile.TemporaryDirectory(prefix="demograph-remote-bench-") as tmp:
-            print(f"size {label} …", file=sys.stderr)
-            results["sizes"].append(bench_size(parse_size(label), args.runs, Path(tmp)))
+            print(f"size {label} (load average {load_average()}) …", file=sys.stderr)
+            results["sizes"].append(bench_size(parse_size(label), args.runs, args.seconds,
+                                               Path(tmp)))
+    results["machine"]["load_average_at_end"] = load_average()
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "results.json"
+    # read just before writing: other benchmarks write their own keys meanwhile
     existing = json.loads(path.read_text()) if path.exists() else {}
     existing["remote"] = results
     path.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n")

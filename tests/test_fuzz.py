@@ -77,7 +77,10 @@ def mutated_seed(draw: st.DrawFn) -> bytes:
         else:
             text = text[:at]
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
-    return text.encode(encoding, errors="replace")
+    data = text.encode(encoding, errors="replace")
+    if draw(st.booleans()):  # cut at a byte, not a character: half a UTF-8 or UTF-16 sequence
+        data = data[:draw(st.integers(0, len(data)))]
+    return data
 
 
 @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])

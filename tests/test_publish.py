@@ -4,8 +4,10 @@ sitemap and robots.txt, checked against what the store holds."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +24,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 from demograph.prefixes import DEFAULT_BASE, PREFIXES
 
 from .conftest import SEEDS, Server, run_cli, start_server, stop_server
+from .remote_stores import start_oxigraph
 
 DG = Namespace(PREFIXES["dg"])
 SCHEMA = Namespace(PREFIXES["schema"])
@@ -30,6 +33,10 @@ CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
 EU = "http://publications.europa.eu/resource/authority/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+PARSERS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+           "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
 DUMPS = ("demograph.ttl.gz", "demograph.nt.gz", "demograph.nq.gz", "demograph.jsonld.gz")
 
 
@@ -176,6 +183,11 @@ def test_every_distribution_downloads_at_its_stated_size(server: Server,
         status, headers, body = get(str(g.value(dist, DCAT.downloadURL)))
         assert status == 200
         assert int(headers["Content-Length"]) == len(body) == int(g.value(dist, DCAT.byteSize))
+        # the checksum is of the bytes served, stated as DCAT-AP's spdx:Checksum
+        checksum = g.value(dist, SPDX.checksum)
+        assert g.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert g.value(checksum, SPDX.checksumValue) == \
+            Literal(hashlib.sha256(body).hexdigest(), datatype=XSD.hexBinary)
         assert headers["Content-Type"] == "application/gzip"
         assert str(g.value(dist, DCAT.mediaType)).startswith("http://www.iana.org/assignments/")
         assert g.value(dist, DCTERMS.license) == CC0
@@ -252,29 +264,243 @@ def test_dumps_index_lists_every_dump(server: Server) -> None:
     assert get(server.url + "/dumps/demograph.xml.gz")[0] == 404
 
 
-def test_dumps_are_made_once_per_snapshot_and_old_ones_pruned(own_store: Path,
-                                                              tmp_path: Path) -> None:
-    # the copy may carry the seed store's dumps (a cache the session's server made): start
-    # without them, as a fresh store does
-    shutil.rmtree(own_store / "dumps", ignore_errors=True)
-    running = start_server(own_store, tmp_path / "serve.log", rate_limit="0")
-    try:
-        url = running.url + "/dumps/demograph.nq.gz"
-        # concurrent first requests: one build (under the lock), the same bytes for all
-        with ThreadPoolExecutor(4) as pool:
-            bodies = list(pool.map(lambda _: get(url)[2], range(4)))
-        assert len(set(bodies)) == 1
-        first = [p.name for p in (own_store / "dumps").iterdir() if p.is_dir()]
-        assert len(first) == 1
-        assert [p.name for p in (own_store / "dumps" / first[0]).iterdir()] == ["demograph.nq.gz"]
+def snapshot_of(store: Path) -> Path:
+    return (store / "current").resolve()
 
-        assert run_cli("build", SEEDS / "000_5e3eb62d3abab63d.txt", store=own_store).code == 0
-        smaller = gzip.decompress(get(url)[2])
-        assert len(smaller) < len(gzip.decompress(bodies[0]))  # one text instead of five
-        now = [p.name for p in (own_store / "dumps").iterdir() if p.is_dir()]
-        assert len(now) == 1 and now != first  # the old snapshot's dumps are gone
+
+def read_back(path: Path) -> list[ox.Quad]:
+    """A dump file as the RDF it holds (parsing is the check that it is whole)."""
+    key = path.name.split(".")[1]
+    return list(ox.parse(gzip.decompress(path.read_bytes()), format=PARSERS[key]))
+
+
+def distributions(g: Graph) -> dict[str, URIRef]:
+    """The dump distributions by file name."""
+    return {str(g.value(d, DCAT.downloadURL)).rsplit("/", 1)[1]: d
+            for d in g.objects(DATASET, DCAT.distribution) if g.value(d, DCAT.downloadURL)}
+
+
+def wait_for(url: str, seconds: float = 60) -> tuple[int, dict[str, str], bytes]:
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = get(url)
+        if answer[0] != 503 or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.2)
+
+
+def test_build_and_load_write_the_dumps_into_the_new_snapshot(own_store: Path,
+                                                             tmp_path: Path) -> None:
+    before = snapshot_of(own_store)
+    assert run_cli("build", SEEDS / "000_5e3eb62d3abab63d.txt", store=own_store).code == 0
+    built = snapshot_of(own_store)
+    assert built != before
+    manifest = json.loads((built / "manifest.json").read_text())
+    folder = built / "dumps"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*DUMPS, *(name + ".sha256" for name in DUMPS)])
+    for name in DUMPS:
+        data = (folder / name).read_bytes()
+        recorded = (folder / (name + ".sha256")).read_text().split()
+        assert recorded == [hashlib.sha256(data).hexdigest(), name]  # `sha256sum -c` reads it
+        quads = read_back(folder / name)
+        if name in ("demograph.ttl.gz", "demograph.nt.gz"):  # the merge: the default graph
+            assert len(quads) == manifest["triples"]
+        else:  # every named graph, one text's among them
+            assert set(manifest["graphs"]) == {q.graph_name.value for q in quads}
+    assert not (own_store / "dumps").exists()  # nothing beside the snapshots
+
+    extra = tmp_path / "extra.ttl"
+    extra.write_text('<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x"@sv .\n')
+    loaded = run_cli("load", extra, "--graph", "https://example.org/graph/extra", store=own_store)
+    assert loaded.code == 0, loaded.err
+    after_load = snapshot_of(own_store)
+    assert after_load != built
+    graphs = {q.graph_name.value for q in read_back(after_load / "dumps" / "demograph.nq.gz")}
+    assert "https://example.org/graph/extra" in graphs
+    merged = read_back(after_load / "dumps" / "demograph.nt.gz")
+    assert ox.NamedNode("https://example.org/x") in {q.subject for q in merged}
+
+
+def test_a_fresh_server_describes_the_built_dumps_at_once_and_writes_nothing(
+        own_store: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    running = start_server(own_store, tmp_path / "serve.log", rate_limit="0", cache_dir=str(cache))
+    try:
+        # the very first request: sizes and checksums are there, read from the snapshot
+        status, _, body = get(running.url + "/dataset", {"Accept": "text/turtle"})
+        assert status == 200
+        g = Graph().parse(data=body, format="turtle")
+        folder = snapshot_of(own_store) / "dumps"
+        for name, dist in distributions(g).items():
+            assert int(g.value(dist, DCAT.byteSize)) == (folder / name).stat().st_size
+            assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == \
+                hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        assert get(running.url + "/dumps/demograph.nq.gz")[2] == \
+            (folder / "demograph.nq.gz").read_bytes()
     finally:
         stop_server(running)
+    assert not cache.exists()  # nothing was made
+    assert not (own_store / "dumps").exists()
+
+
+def test_a_snapshot_without_dumps_is_served_while_they_are_made(own_store: Path,
+                                                                tmp_path: Path) -> None:
+    # as a snapshot written by an older version of demograph is
+    shutil.rmtree(snapshot_of(own_store) / "dumps")
+    cache = tmp_path / "cache"
+    running = start_server(own_store, tmp_path / "serve.log", rate_limit="0", cache_dir=str(cache))
+    try:
+        url = running.url + "/dumps/demograph.nq.gz"
+        status, headers, body = get(url)
+        assert status == 503
+        assert int(headers["Retry-After"]) > 0
+        assert "being made" in body.decode()
+        status, headers, body = wait_for(url)
+        assert status == 200 and headers["Content-Type"] == "application/gzip"
+        # the same graphs as the export, and the description agrees with the bytes
+        exported = run_cli("export", "--format", "nq", store=own_store)
+        assert named_graphs(gzip.decompress(body), ox.RdfFormat.N_QUADS).keys() == \
+            named_graphs(exported.raw, ox.RdfFormat.N_QUADS).keys()
+        for name in DUMPS:
+            assert wait_for(f"{running.url}/dumps/{name}")[0] == 200
+        g = Graph().parse(data=get(running.url + "/dataset", {"Accept": "text/turtle"})[2],
+                          format="turtle")
+        dist = distributions(g)["demograph.nq.gz"]
+        assert int(g.value(dist, DCAT.byteSize)) == len(body)
+        assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == \
+            hashlib.sha256(body).hexdigest()
+    finally:
+        stop_server(running)
+    # made in the cache directory; the store is only read
+    assert not (snapshot_of(own_store) / "dumps").exists()
+    assert not (own_store / "dumps").exists()
+    assert (cache / "dumps" / snapshot_of(own_store).name / "demograph.nq.gz").is_file()
+
+
+def test_the_description_never_waits_for_dumps_being_made(own_store: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, with the making held back, to see the state between deterministically."""
+    import threading
+
+    from demograph import dumps
+    from demograph.web import create_app
+
+    shutil.rmtree(snapshot_of(own_store) / "dumps")
+    gate = threading.Event()
+    real_write = dumps.write_dump
+
+    def held(*args: object, **kwargs: object) -> dumps.Dump:
+        assert gate.wait(60), "the test never let the dumps be made"
+        return real_write(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dumps, "write_dump", held)
+    app = create_app(store=own_store, cache_dir=tmp_path / "cache", rate_limit=0)
+    client = app.test_client()
+    try:
+        first = client.get("/dataset", headers={"Accept": "text/turtle"})
+        assert first.status_code == 200
+        g = Graph().parse(data=first.data, format="turtle")
+        assert sorted(distributions(g)) == sorted(DUMPS)  # listed, with their download URLs
+        for dist in distributions(g).values():
+            assert g.value(dist, DCAT.byteSize) is None and g.value(dist, SPDX.checksum) is None
+            assert g.value(dist, DCAT.mediaType) is not None
+        waiting = client.get("/dumps/demograph.ttl.gz")
+        assert waiting.status_code == 503 and int(waiting.headers["Retry-After"]) >= 5
+        assert "demograph.ttl.gz" in waiting.get_data(as_text=True)
+        assert client.get("/dumps/").status_code == 200  # the index says they are being made
+    finally:
+        gate.set()
+    app.extensions["demograph.dumps"].wait(snapshot_of(own_store).name, 60)
+    made = client.get("/dumps/demograph.ttl.gz", buffered=True)  # read whole, file closed
+    made.close()
+    assert made.status_code == 200
+    again = client.get("/dataset", headers={"Accept": "text/turtle",
+                                            "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200  # not 304: the description has changed
+    g = Graph().parse(data=again.data, format="turtle")
+    dist = distributions(g)["demograph.ttl.gz"]
+    assert int(g.value(dist, DCAT.byteSize)) == len(made.data)
+
+
+def test_a_remote_store_gets_its_dumps_made_in_the_cache(tmp_path: Path) -> None:
+    remote = start_oxigraph(tmp_path / "oxigraph")
+    cache = tmp_path / "cache"
+    try:
+        built = run_cli("build", SEEDS, env={"DEMOGRAPH_STORE_URL": remote.url})
+        assert built.code == 0, built.err
+        running = start_server(tmp_path / "no-store", tmp_path / "serve.log", rate_limit="0",
+                               store_url=remote.url, cache_dir=str(cache))
+        try:
+            url = running.url + "/dumps/demograph.nq.gz"
+            assert get(url)[0] == 503
+            status, _, body = wait_for(url)
+            assert status == 200, body
+            served = named_graphs(gzip.decompress(body), ox.RdfFormat.N_QUADS)
+            assert DEFAULT_BASE + "graph/ontology" in served
+            assert sum(1 for n in served if "/id/source/" in n) == len(list(SEEDS.glob("*.txt")))
+            status, _, body = wait_for(running.url + "/dumps/demograph.ttl.gz")
+            assert status == 200
+            manifest_triples = count(running, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            assert len(Graph().parse(data=gzip.decompress(body), format="turtle")) == \
+                manifest_triples
+        finally:
+            stop_server(running)
+    finally:
+        remote.stop()
+    assert not (tmp_path / "no-store").exists()
+
+
+# --- the publisher ------------------------------------------------------------------------
+def test_default_publisher_and_contact_point(described: Graph) -> None:
+    g = described
+    publisher = g.value(DATASET, DCTERMS.publisher)
+    assert (publisher, RDF.type, FOAF.Agent) in g
+    assert {str(n) for n in g.objects(publisher, FOAF.name)} == {"demograph-projektet",
+                                                                 "the demograph project"}
+    contact = g.value(DATASET, DCAT.contactPoint)
+    assert (contact, RDF.type, VCARD.Organization) in g
+    assert g.value(contact, VCARD.fn) is not None
+    assert g.value(contact, VCARD.hasEmail) is None  # none invented: the setting is empty
+
+
+def test_publisher_and_contact_come_from_the_settings(seed_store: Path, tmp_path: Path) -> None:
+    running = start_server(seed_store, tmp_path / "serve.log", rate_limit="0",
+                           publisher_name="Myndigheten för demokratidata",
+                           publisher_url="https://demokratidata.example/",
+                           publisher_type="NationalAuthority",
+                           contact_email="data@demokratidata.example")
+    try:
+        status, _, body = get(running.url + "/dataset", {"Accept": "text/turtle"})
+        assert status == 200
+        g = Graph().parse(data=body, format="turtle")
+        publisher = g.value(DATASET, DCTERMS.publisher)
+        assert (publisher, RDF.type, FOAF.Agent) in g
+        assert list(g.objects(publisher, FOAF.name)) == [Literal("Myndigheten för demokratidata")]
+        assert g.value(publisher, FOAF.homepage) == URIRef("https://demokratidata.example/")
+        assert g.value(publisher, DCTERMS.type) == \
+            URIRef("http://purl.org/adms/publishertype/NationalAuthority")
+        contact = g.value(DATASET, DCAT.contactPoint)
+        assert (contact, RDF.type, VCARD.Organization) in g
+        assert g.value(contact, VCARD.fn) == Literal("Myndigheten för demokratidata")
+        assert g.value(contact, VCARD.hasEmail) == URIRef("mailto:data@demokratidata.example")
+        page = get(running.url + "/dataset", {"Accept": "text/html"})[2].decode()
+        assert "Myndigheten för demokratidata" in page
+        assert 'href="mailto:data@demokratidata.example"' in page
+    finally:
+        stop_server(running)
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("DEMOGRAPH_CONTACT_EMAIL", "not an address"), ("DEMOGRAPH_PUBLISHER_URL", "demokrati.se"),
+    ("DEMOGRAPH_PUBLISHER_TYPE", "Ministry")])
+def test_a_malformed_publisher_setting_is_refused_with_the_reason(variable: str,
+                                                                 value: str) -> None:
+    from demograph.config import Settings
+    from demograph.errors import UsageError
+
+    with pytest.raises(UsageError, match=variable):
+        Settings.load(env={variable: value})
 
 
 # --- crawlers -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from .dumps import DUMPS_DIR, write_dumps
 from .errors import DemographError, StoreError, UsageError
 from .ingest.mentions import PRECISION_RANK
 from .ingest.records import Event, Extraction
@@ -193,6 +194,9 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
             manifest.default_graph = "merge"
             db.flush()
             db.optimize()
+            # the dumps go into the snapshot before it is published: they appear together,
+            # and the web server never has to make them (minutes for a large store)
+            write_dumps(db, snapshot / DUMPS_DIR)
             del db
             snapshots.publish(snapshot, manifest)
         except OSError as exc:  # a full disk, above all: say so, and the old store stays

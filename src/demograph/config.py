@@ -68,6 +68,33 @@ def _store_url(text: str) -> str:
     return text
 
 
+def _web_url(text: str) -> str:
+    if not text.startswith(("http://", "https://")) or " " in text:
+        raise ValueError("must be an http(s) URL")
+    return text
+
+
+def _email(text: str) -> str:
+    address = text.strip().removeprefix("mailto:")
+    local, at, domain = address.partition("@")
+    if not (local and at and "." in domain) or any(c in address for c in " <>,;"):
+        raise ValueError("must be one e-mail address, e.g. data@example.org")
+    return address
+
+
+# The EU's ADMS publisher-type vocabulary, which DCAT-AP-SE takes dcterms:type from.
+PUBLISHER_TYPES = ("Academia-ScientificOrganisation", "Company", "IndustryConsortium",
+                   "LocalAuthority", "NationalAuthority", "NonGovernmentalOrganisation",
+                   "NonProfitOrganisation", "PrivateIndividual(s)", "RegionalAuthority",
+                   "StandardisationBody", "SupraNationalAuthority")
+
+
+def _publisher_type(text: str) -> str:
+    if text not in PUBLISHER_TYPES:
+        raise ValueError("must be an ADMS publisher type: " + ", ".join(PUBLISHER_TYPES))
+    return text
+
+
 def _dialect(text: str) -> str:
     if text not in ("auto", "standard", "union"):
         raise ValueError("must be auto, standard or union")
@@ -110,6 +137,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_dialect", "DEMOGRAPH_STORE_DIALECT", "auto", _dialect,
             "How the remote store reads its default graph: standard, union (Virtuoso, GraphDB, "
             "Neptune: the union of all graphs) or auto (union for Virtuoso)."),
+    Setting("cache_dir", "DEMOGRAPH_CACHE_DIR", Path("var/cache"), Path,
+            "Directory where `serve` makes the dumps of a snapshot that has none (an older "
+            "store, a remote store); never the store itself."),
+    Setting("publisher_name", "DEMOGRAPH_PUBLISHER_NAME", "demograph-projektet", str,
+            "Publisher of the dataset in its DCAT description (foaf:name)."),
+    Setting("publisher_url", "DEMOGRAPH_PUBLISHER_URL", "", _web_url,
+            "Publisher's home page (foaf:homepage; empty: none stated)."),
+    Setting("publisher_type", "DEMOGRAPH_PUBLISHER_TYPE", "", _publisher_type,
+            "Publisher's kind, from the ADMS publisher types (e.g. NationalAuthority, "
+            "LocalAuthority, NonProfitOrganisation; empty: none stated)."),
+    Setting("contact_email", "DEMOGRAPH_CONTACT_EMAIL", "", _email,
+            "E-mail address of the dataset's contact point (vcard:hasEmail); DCAT-AP-SE "
+            "expects one (empty: the site's address only)."),
 )
 
 
@@ -132,6 +172,11 @@ class Settings:
     store_user: str = ""
     store_password: str = dataclasses.field(default="", repr=False)  # never in a log line
     store_dialect: str = "auto"
+    cache_dir: Path = Path("var/cache")
+    publisher_name: str = "demograph-projektet"
+    publisher_url: str = ""
+    publisher_type: str = ""
+    contact_email: str = ""
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None,

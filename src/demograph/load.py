@@ -155,6 +155,11 @@ def load(files: Sequence[Path], store_root: Path, knowledge: Knowledge,
             manifest.triples = merge_into_default_graph(db)
             manifest.default_graph = "merge"
             db.flush()
+            # the new snapshot's dumps, before it is published (see build); imported here
+            # because dumps.py uses this module's export
+            from .dumps import DUMPS_DIR, write_dumps
+
+            write_dumps(db, snapshot / DUMPS_DIR)
             del db
             snapshots.publish(snapshot, manifest)
         except OSError as exc:

@@ -18,6 +18,8 @@ from .dumps import Dump
 from .prefixes import PREFIXES
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
@@ -49,7 +51,28 @@ KEYWORDS = {"sv": ("demokrati", "deklaration för en stark demokrati", "kommuner
                    "länkade data"),
             "en": ("democracy", "declaration for a strong democracy", "municipalities",
                    "commitments", "linked data")}
-PUBLISHER = {"sv": "demograph-projektet", "en": "the demograph project"}
+# The default publisher's name in both languages; a configured name is a proper name,
+# stated once, without a language.
+DEFAULT_PUBLISHER = "demograph-projektet"
+PUBLISHER = {"sv": DEFAULT_PUBLISHER, "en": "the demograph project"}
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the dataset and whom to ask about it (settings DEMOGRAPH_PUBLISHER_*
+    and DEMOGRAPH_CONTACT_EMAIL)."""
+
+    name: str = DEFAULT_PUBLISHER
+    url: str = ""  # the publisher's home page
+    type: str = ""  # an ADMS publisher type, e.g. NationalAuthority
+    email: str = ""  # the contact point's address
+
+    def names(self) -> dict[str, str]:
+        """Name by language ("" for a name given without one)."""
+        return dict(PUBLISHER) if self.name == DEFAULT_PUBLISHER else {"": self.name}
+
+    def name_in(self, lang: str) -> str:
+        return self.names().get(lang, self.name)
 
 
 @dataclass
@@ -73,7 +96,8 @@ class Description:
     stats: Stats
     base: str  # the IRI base of the data
     site: str  # where it is served, e.g. https://demograph.example (no trailing slash)
-    dumps: list[Dump] = field(default_factory=list)
+    dumps: list[Dump] = field(default_factory=list)  # not ready yet: no size, no checksum
+    publisher: Publisher = field(default_factory=Publisher)
 
     @property
     def iri(self) -> URIRef:
@@ -117,7 +141,7 @@ def namespace_of(iri: str) -> str:
 def describe(d: Description) -> Graph:
     g = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dcterms", DCTERMS), ("void", VOID),
-                              ("foaf", FOAF), ("vcard", VCARD), ("xsd", XSD)):
+                              ("foaf", FOAF), ("vcard", VCARD), ("spdx", SPDX), ("xsd", XSD)):
         g.bind(prefix, namespace)
     ds, s = d.iri, d.stats
     modified = Literal(s.modified, datatype=XSD.dateTime)
@@ -136,12 +160,16 @@ def describe(d: Description) -> Graph:
             g.add((node, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
             g.add((node, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
 
+    who = d.publisher
     publisher = d.part("publisher")
     g.add((publisher, RDF.type, FOAF.Organization))
     g.add((publisher, RDF.type, FOAF.Agent))
-    for lang, name in PUBLISHER.items():
-        g.add((publisher, FOAF.name, Literal(name, lang=lang)))
-    g.add((publisher, FOAF.homepage, URIRef(d.site + "/")))
+    for lang, name in who.names().items():
+        g.add((publisher, FOAF.name, Literal(name, lang=lang or None)))
+    if who.url:
+        g.add((publisher, FOAF.homepage, URIRef(who.url)))
+    if who.type:
+        g.add((publisher, DCTERMS.type, URIRef(ADMS_PUBLISHER_TYPE + who.type)))
 
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, RDF.type, VOID.Dataset))
@@ -161,8 +189,11 @@ def describe(d: Description) -> Graph:
     contact = d.part("contact")
     g.add((ds, DCAT.contactPoint, contact))
     g.add((contact, RDF.type, VCARD.Organization))
-    g.add((contact, VCARD.fn, Literal(PUBLISHER["sv"], lang="sv")))
-    g.add((contact, VCARD.hasURL, URIRef(d.site + "/")))
+    for lang, name in who.names().items():
+        g.add((contact, VCARD.fn, Literal(name, lang=lang or None)))
+    if who.email:
+        g.add((contact, VCARD.hasEmail, URIRef("mailto:" + who.email)))
+    g.add((contact, VCARD.hasURL, URIRef(who.url or d.site + "/")))
     period = d.part("period")
     g.add((ds, DCTERMS.temporal, period))
     g.add((period, RDF.type, DCTERMS.PeriodOfTime))
@@ -214,7 +245,16 @@ def _distribution(g: Graph, d: Description, dump: Dump, modified: Literal) -> No
     g.add((node, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
     g.add((node, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
     g.add((node, DCTERMS.format, URIRef(EU + "file-type/" + fmt.file_type)))
-    g.add((node, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)))
+    # size and checksum only once the file exists: a snapshot without dumps gets them
+    # made by the server in the background, and the description never waits for that
+    if dump.size is not None:
+        g.add((node, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)))
+    if dump.sha256 is not None:
+        checksum = d.part(f"dump-{fmt.key}-sha256")
+        g.add((node, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
     g.add((node, DCTERMS.license, CC0))
     g.add((node, DCTERMS.modified, modified))
 

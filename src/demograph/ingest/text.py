@@ -49,7 +49,10 @@ def decode(data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> SourceText:
                          f"(limit {max_bytes / 1_000_000:.1f} MB)")
     warnings: list[str] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding, raw = "utf-16", data.decode("utf-16", errors="strict")
+        try:
+            encoding, raw = "utf-16", data.decode("utf-16", errors="strict")
+        except UnicodeDecodeError as exc:  # cut mid-character, or a lone surrogate
+            raise InputError(f"not valid UTF-16 (byte {exc.start}: {exc.reason})") from None
     else:
         nul = data.find(b"\x00")
         if nul >= 0:

@@ -30,21 +30,21 @@ SPARQL 1.1 reaches the remote store — no ``DEFINE`` pragmas, no vendor extensi
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import re
 import socket
 import threading
 import time
+import weakref
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from math import ceil
 from typing import Any
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..errors import QueryError, StoreError
 from ..querycheck import analyse, blank
@@ -61,6 +61,10 @@ VIRTUOSO_CHUNK_TRIPLES = 1000  # Virtuoso's SPARQL compiler runs out of memory n
 _GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 VERSION_TTL = 1.0  # seconds a generation read from the store is trusted: a rebuild shows within it
 DIALECTS = ("auto", "standard", "union")
+MAX_URL_PARAMS = 2000  # characters of dataset parameters a query's URL may carry
+JSON_ACCEPT = "application/sparql-results+json, application/json;q=0.5"
+# N-Triples first: a line-based format, the quickest for Oxigraph to parse here
+GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
 
 
 @dataclass(frozen=True)
@@ -93,18 +97,46 @@ class RemoteStore:
         self._lock = threading.Lock()
         self._version: tuple[float, str] | None = None  # (read at, generation)
         self._manifest: tuple[str, Manifest] | None = None
-        self._parser = ox.Store()  # always empty: only ever asked to parse
+        self._connections = _Connections()
+        self._server: str | None = None  # the store's Server header, read once
 
     # the protocol: reading -----------------------------------------------------------------
     def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
               default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
               max_rows: int = 0, timeout: float | None = None,
               base_iri: str | None = None) -> Result:
+        form, body, headers = self._send(sparql, bindings, default_graphs, named_graphs,
+                                         timeout, base_iri)
+        return _result(form, body, headers, max_rows)
+
+    def query_json(self, sparql: str, *, default_graphs: Sequence[str] = (),
+                   named_graphs: Sequence[str] = (), max_rows: int = 0,
+                   timeout: float | None = None, base_iri: str | None = None) -> Result | JsonRows:
+        """As :meth:`query`, but a SELECT answer is returned as the SPARQL JSON the store
+        sent when it can go to a client as it is: within the row cap, and written the way
+        demograph writes it (Oxigraph's layout, which is byte for byte demograph's own). Read
+        in C by ``json.loads`` — to check it and count its rows — instead of turning every
+        value into a term and writing it out again, which for a result of thousands of rows
+        is most of the time demograph adds. Any other answer comes back as from ``query``."""
+        form, body, headers = self._send(sparql, None, default_graphs, named_graphs,
+                                         timeout, base_iri)
+        if form == "select":
+            passed = _json_through(body, headers, max_rows)
+            if isinstance(passed, JsonRows):
+                return passed
+            if passed is not None:  # read already: cut and rewritten, not read twice
+                return _solutions(passed, max_rows, cut="X-SPARQL-MaxRows" in headers)
+        return _result(form, body, headers, max_rows)
+
+    def _send(self, sparql: str, bindings: Mapping[str, Term] | None,
+              default_graphs: Sequence[str], named_graphs: Sequence[str],
+              timeout: float | None, base_iri: str | None) -> tuple[str, bytes, Mapping[str, str]]:
+        """Check ``sparql``, send it with its dataset and time limit; its form and the answer."""
         text = bind_values(sparql, bindings)
         if base_iri:
             text = f"BASE <{ox.NamedNode(base_iri).value}>\n{text}"
         try:
-            self._parser.query(text)  # parse only: the empty store's results are never read
+            _check_syntax(text)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         info = analyse(sparql)
@@ -121,14 +153,8 @@ class RemoteStore:
         limit = timeout or self.config.timeout
         if self.dialect() == "union":  # Virtuoso's own limit (ms): it stops, not just us
             params.append(("timeout", str(int(limit * 1000))))
-        graph = info.form in ("construct", "describe")
         body, headers = self._request(text, form=info.form, params=params, timeout=limit)
-        if info.form == "ask":
-            return bool(_json(body).get("boolean"))
-        if graph:
-            return _triples(body, headers.get("Content-Type", "text/turtle"), max_rows)
-        # Virtuoso cuts a result at ResultSetMaxRows and says so in this header
-        return _solutions(_json(body), max_rows, cut="X-SPARQL-MaxRows" in headers)
+        return info.form, body, headers
 
     def named_graphs(self) -> list[str]:
         return sorted(self.manifest().graphs)
@@ -170,12 +196,13 @@ class RemoteStore:
 
     def dialect(self) -> str:
         if self._dialect is None:
-            self._dialect = "union" if "virtuoso" in self._server_name().lower() else "standard"
+            self._dialect = "union" if "virtuoso" in self.server().lower() else "standard"
         return self._dialect
 
     def close(self) -> None:
         self._version = None
         self._manifest = None
+        self._connections.close()
 
     # the protocol: replacing ---------------------------------------------------------------
     def replace(self, data: GraphSet, check: Check | None = None) -> str:
@@ -275,47 +302,60 @@ class RemoteStore:
         self._request(update, form="update", params=[], timeout=self.config.timeout * 10)
 
     def _request(self, text: str, *, form: str, params: Sequence[tuple[str, str]],
-                 timeout: float) -> tuple[bytes, Mapping[str, str]]:
+                 timeout: float, accept: str | None = None) -> tuple[bytes, Mapping[str, str]]:
+        """POST one query or update (SPARQL 1.1 Protocol) and return the body and headers of
+        a 2xx answer; anything else is a QueryError or StoreError."""
         update = form == "update"
-        wrapper = SPARQLWrapper(self.config.url, updateEndpoint=self.config.updates())
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        wrapper.setOnlyConneg(True)  # Accept only: no vendor `format=` parameter
-        # set directly: SPARQLWrapper's own guess warns on what its regex does not know,
-        # and the form is already known from the checks
-        wrapper.queryString = text
-        wrapper.queryType = "INSERT" if update else form.upper()
-        wrapper.setReturnFormat(TURTLE if form in ("construct", "describe") else JSON)
-        wrapper.setTimeout(max(1, ceil(timeout)))
-        if self.config.user:
-            wrapper.setCredentials(self.config.user, self.config.password or "")
-        for name, value in params:
-            wrapper.addParameter(name, value)
         where = self.config.updates() if update else self.config.url
+        if accept is None:
+            accept = GRAPH_ACCEPT if form in ("construct", "describe") else JSON_ACCEPT
+        extra = urllib.parse.urlencode(params)
+        if not update and len(extra) <= MAX_URL_PARAMS and "oxigraph" in self.server().lower():
+            # "query via POST directly": the text is the body as it is, the dataset and
+            # limit in the URL — no percent-encoding of every query here and decoding there
+            # (a quarter of the time demograph added to a quick query, bench/remote.py).
+            # Only for Oxigraph, where it is tested: Virtuoso 7.2 never answers such a POST
+            url = where + ("&" if "?" in where else "?") + extra if extra else where
+            body = text.encode()
+            content_type = "application/sparql-query"
+        else:  # updates, and datasets of thousands of graphs that no URL should carry
+            url = where
+            body = urllib.parse.urlencode([("update" if update else "query", text),
+                                           *params]).encode()
+            content_type = "application/x-www-form-urlencoded"
+        headers = {"Content-Type": content_type, "Accept": accept}
+        if self.config.user:
+            token = base64.b64encode(f"{self.config.user}:{self.config.password or ''}".encode())
+            headers["Authorization"] = "Basic " + token.decode()
         try:
-            response = wrapper.query().response
-            return response.read(), response.headers
-        except SPARQLWrapperException as exc:
-            message = _store_message(exc)
-            if type(exc).__name__ == "QueryBadFormed" and not update:
-                raise QueryError(f"the store at {where} refused the query: {message}") from None
-            if type(exc).__name__ == "Unauthorized":
-                raise StoreError(f"the store at {where} refused the credentials "
-                                 "(DEMOGRAPH_STORE_USER / DEMOGRAPH_STORE_PASSWORD)") from None
-            raise StoreError(f"the store at {where} failed: {message}") from None
-        except urllib.error.HTTPError as exc:
-            raise StoreError(f"the store at {where} answered HTTP {exc.code}: "
-                             f"{_store_message(exc)}") from None
+            # queries go over this thread's kept-alive connection; an update gets a fresh
+            # one, because a request that fails on a connection the store had closed is
+            # retried, and an update must never be sent twice
+            status, answer, data = self._connections.post(url, body, headers,
+                                                          max(1.0, timeout), reuse=not update)
         except (TimeoutError, socket.timeout):
             raise StoreError(f"the store at {where} did not answer within {timeout:g} seconds") \
                 from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                raise StoreError(f"the store at {where} did not answer within {timeout:g} "
-                                 "seconds") from None
-            raise StoreError(f"the store at {where} is not reachable: {exc.reason}") from None
         except (OSError, http.client.HTTPException) as exc:
             raise StoreError(f"the store at {where} is not reachable: {exc}") from None
+        if 200 <= status < 300:
+            return data, answer
+        message = _store_message(data.decode("utf-8", "replace")) or f"HTTP {status}"
+        if status == 400 and not update:
+            raise QueryError(f"the store at {where} refused the query: {message}")
+        if status == 401:
+            raise StoreError(f"the store at {where} refused the credentials "
+                             "(DEMOGRAPH_STORE_USER / DEMOGRAPH_STORE_PASSWORD)")
+        if status in (301, 302, 303, 307, 308):
+            raise StoreError(f"the store at {where} redirects to {answer.get('Location', '?')}: "
+                             "give that address as the store's URL")
+        raise StoreError(f"the store at {where} answered HTTP {status}: {message}")
+
+    def server(self) -> str:
+        """What the store calls itself (its Server header), asked once."""
+        if self._server is None:
+            self._server = self._server_name()
+        return self._server
 
     def _server_name(self) -> str:
         request = urllib.request.Request(self.config.url, method="GET")
@@ -340,6 +380,51 @@ def open_remote(settings: Any) -> RemoteStore:
 
 
 # results ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class JsonRows:
+    """A SELECT answer as SPARQL 1.1 JSON bytes, ready to send, and how many rows it has."""
+
+    body: bytes
+    rows: int
+
+
+# how demograph's JSON writer (web/results.py) and Oxigraph's begin a SELECT result
+_OWN_JSON = b'{"head":{"vars":['
+
+
+def _result(form: str, body: bytes, headers: Mapping[str, str], max_rows: int) -> Result:
+    if form == "ask":
+        return bool(_json(body).get("boolean"))
+    if form in ("construct", "describe"):
+        return _triples(body, headers.get("Content-Type", "text/turtle"), max_rows)
+    # Virtuoso cuts a result at ResultSetMaxRows and says so in this header
+    return _solutions(_json(body), max_rows, cut="X-SPARQL-MaxRows" in headers)
+
+
+def _json_through(body: bytes, headers: Mapping[str, str],
+                  max_rows: int) -> JsonRows | dict[str, Any] | None:
+    """``body`` as it is, if a client may have it as it is; else the document if it was
+    read, or None: it must be rewritten when in another layout (Virtuoso's), with SPARQL
+    1.0's "typed-literal", with blank nodes (whose labels demograph rewrites), cut by the
+    store, or longer than the row cap (demograph cuts it and says so)."""
+    if not body.startswith(_OWN_JSON) or "X-SPARQL-MaxRows" in headers:
+        return None
+    # substring tests are a scan in C; one inside a literal only costs the slower path
+    if b'"typed-literal"' in body or b'"bnode"' in body:
+        return None
+    data = _json(body)  # invalid JSON is a StoreError here, as on the other path
+    try:
+        bindings, variables = data["results"]["bindings"], data["head"]["vars"]
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(bindings, list) or not isinstance(variables, list):
+        return None
+    rows = len(bindings)
+    if max_rows and rows > max_rows:
+        return data
+    return JsonRows(body, rows)
+
+
 def _json(body: bytes) -> dict[str, Any]:
     import json
 
@@ -387,15 +472,132 @@ def _triples(body: bytes, content_type: str, max_rows: int) -> Triples:
     return Triples(triples[:max_rows] if max_rows else triples, truncated)
 
 
-def _store_message(exc: BaseException) -> str:
-    text = str(exc)
-    if isinstance(exc, urllib.error.HTTPError):
+@functools.lru_cache(maxsize=4096)
+def _check_syntax(text: str) -> None:
+    """Parse ``text`` with Oxigraph's parser, on a store that is always empty (its results
+    are never read); a SyntaxError says why not. Cached like ``querycheck.analyse``: the
+    service's own queries and clients' repeated ones are parsed once, not at every request."""
+    _PARSER.query(text)
+
+
+_PARSER = ox.Store()
+
+
+def _store_message(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()[:500]
+
+
+# HTTP -------------------------------------------------------------------------------------
+# Exceptions that mean a kept-alive connection was closed by the store (its idle timeout, a
+# restart) before or while this request was sent: the request is sent again on a new one.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, ConnectionAbortedError,
+          BrokenPipeError, http.client.CannotSendRequest, http.client.BadStatusLine)
+
+
+class _Kept:
+    """What a kept-alive connection needs besides http.client's."""
+
+    sock: socket.socket
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        # http.client sends a request's header and body in two writes; with Nagle's
+        # algorithm the body would wait for the store to acknowledge the header
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def __del__(self) -> None:
+        # a connection goes when its thread or its store does: its socket goes with it
         try:
-            text = exc.read().decode("utf-8", "replace") or text
-        except OSError:
+            self.close()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 — at interpreter exit anything may be gone
             pass
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:500]
+
+
+class _HTTPConnection(_Kept, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Kept, http.client.HTTPSConnection):
+    pass
+
+
+class _Connections:
+    """Kept-alive HTTP connections to the store, one per thread and address.
+
+    A new TCP connection per query (what SPARQLWrapper's urllib does) costs a connect and,
+    with the request's header and body sent separately, a round trip more; on a query the
+    store answers in a millisecond that was most of demograph's overhead (bench/remote.py).
+    Each web thread keeps its own connection, so no lock is held while a query runs and a
+    connection is never shared between two requests at once; gunicorn's threads are
+    long-lived, so a process holds at most (threads × addresses) of them.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        # every kept-alive connection, for close(); a thread's own dict holds it alive
+        self._all: weakref.WeakSet[http.client.HTTPConnection] = weakref.WeakSet()
+        self._lock = threading.Lock()  # only taken when a connection is made or at close
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float,
+             reuse: bool) -> tuple[int, http.client.HTTPMessage, bytes]:
+        parts = urllib.parse.urlsplit(url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        if not reuse:
+            conn = self._new(parts, timeout, keep=False)
+            try:
+                return self._exchange(conn, target, body, headers)
+            finally:
+                conn.close()
+        mine: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.setdefault(
+            "connections", {})
+        key = (parts.scheme, parts.netloc)
+        conn = mine.get(key)
+        if conn is not None:
+            if conn.sock is not None:
+                conn.sock.settimeout(timeout)
+            conn.timeout = timeout  # for a reconnect by http.client itself
+            try:
+                return self._exchange(conn, target, body, headers)
+            except _STALE:
+                conn.close()  # the store closed it: once more, on a new connection
+            except BaseException:
+                conn.close()  # a timeout or worse: the connection's state is unknown
+                mine.pop(key, None)
+                raise
+        conn = mine[key] = self._new(parts, timeout, keep=True)
+        try:
+            return self._exchange(conn, target, body, headers)
+        except BaseException:
+            conn.close()
+            mine.pop(key, None)
+            raise
+
+    @staticmethod
+    def _exchange(conn: http.client.HTTPConnection, target: str, body: bytes,
+                  headers: Mapping[str, str]) -> tuple[int, http.client.HTTPMessage, bytes]:
+        conn.request("POST", target, body, dict(headers))
+        response = conn.getresponse()
+        data = response.read()  # read to the end: the connection is free for the next one
+        if response.will_close:
+            conn.close()  # http.client reconnects on the next request
+        return response.status, response.headers, data
+
+    def _new(self, parts: urllib.parse.SplitResult, timeout: float,
+             keep: bool) -> http.client.HTTPConnection:
+        kind = _HTTPSConnection if parts.scheme == "https" else _HTTPConnection
+        conn = kind(parts.hostname or "", parts.port, timeout=timeout)
+        if keep:
+            with self._lock:
+                self._all.add(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            connections = list(self._all)
+        for conn in connections:
+            conn.close()  # a thread's next request reconnects (http.client's auto_open)
 
 
 # loading ----------------------------------------------------------------------------------

@@ -3,8 +3,15 @@ and ``/.well-known/void``, the full dumps under ``/dumps/``, ``/sitemap.xml`` an
 ``/robots.txt``.
 
 The description is data-driven: counts, classes, properties, vocabularies, links to Wikidata
-and the period covered are read from the store (once per snapshot), the dumps' sizes from
-the files. The human page and the RDF are made from the same :class:`Description`.
+and the period covered are read from the store (once per snapshot), the dumps' sizes and
+checksums from the files. The human page and the RDF are made from the same
+:class:`Description`.
+
+The dumps are written by the build into the snapshot; this module only reads them. A
+snapshot without them (an older version's) or a remote store gets them made in the
+background (:class:`~demograph.dumps.DumpMaker`, under DEMOGRAPH_CACHE_DIR): until then
+``/dumps/<file>`` answers 503 with ``Retry-After`` and ``/dataset`` lists the distributions
+without size or checksum. No request ever waits for a dump to be made.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ from flask import (Blueprint, Flask, Response, abort, current_app, render_templa
                    send_file)
 from rdflib import Literal, URIRef
 
-from ..dumps import BY_FILENAME, FORMATS, Dump, Dumps
+from ..dumps import (BY_FILENAME, DUMPS_DIR, FORMATS, Dump, DumpMaker, remote_source,
+                     snapshot_source)
+from ..errors import HttpError
 from ..queries import text
-from ..void import DESCRIPTION, PUBLISHER, TARGETS, TITLE, Description, Stats, describe
+from ..void import DESCRIPTION, TARGETS, TITLE, Description, Publisher, Stats, describe
 from .data import Data
 from .negotiate import GRAPH_OFFER, choose
 from .results import GRAPH_TYPES
@@ -45,9 +54,28 @@ def site() -> str:
 
 # --- dumps --------------------------------------------------------------------------------
 def _dumps() -> list[Dump]:
+    """This snapshot's dumps as they are now; any missing are started in the background."""
     runtime = current_app.extensions["demograph"]
-    store: Dumps = current_app.extensions["demograph.dumps"]
-    return store.all(data().version(), data().store, runtime.manifest().union_default)
+    maker: DumpMaker = current_app.extensions["demograph.dumps"]
+    version = data().version()
+    if runtime.remote is not None:
+        found = maker.find(version)
+        if not all(d.ready for d in found):
+            maker.ensure(version, lambda: remote_source(runtime.remote, version, maker.root))
+        return found
+    snapshot = runtime.snapshot()
+    found = maker.find(version, snapshot / DUMPS_DIR)
+    if not all(d.ready for d in found):
+        union = runtime.manifest().union_default
+        maker.ensure(version, lambda: snapshot_source(snapshot, union))
+    return found
+
+
+def _retry_after() -> int:
+    """Seconds to suggest a client waits for a dump: about what making them takes (a
+    million triples, some three minutes for the four), within reason."""
+    triples = current_app.extensions["demograph"].manifest().triples
+    return max(5, min(300, triples // 5000))
 
 
 @bp.route("/dumps/")
@@ -62,9 +90,15 @@ def dump(name: str) -> Response:
     if fmt is None:
         abort(404, description=f"no dump named {name!r}; the dumps are: "
                                + ", ".join(f.filename for f in FORMATS))
-    runtime = current_app.extensions["demograph"]
-    store: Dumps = current_app.extensions["demograph.dumps"]
-    made = store.get(data().version(), fmt, data().store, runtime.manifest().union_default)
+    made = next(d for d in _dumps() if d.format == fmt)
+    if made.path is None:
+        maker: DumpMaker = current_app.extensions["demograph.dumps"]
+        failed = maker.failure(data().version())
+        why = (f"making it failed ({failed}); it will be tried again" if failed else
+               "it is being made now, in the background")
+        raise HttpError(f"the dump {name} is not ready: this snapshot came without its dumps "
+                        f"(written by an older version of demograph, or a remote store) and "
+                        f"{why}; try again later", 503, _retry_after())
     # conditional=True: Content-Length, an ETag and Last-Modified of this snapshot's file,
     # 304 on If-None-Match / If-Modified-Since, and Range requests for resumed downloads
     response = send_file(made.path, mimetype="application/gzip", conditional=True,
@@ -115,8 +149,10 @@ def read_stats(source: Data) -> Stats:
 
 def description() -> Description:
     stats: Stats = current_app.extensions["demograph.stats"].get(data())
-    return Description(stats=stats, base=current_app.extensions["demograph"].settings.base,
-                       site=site(), dumps=_dumps())
+    settings = current_app.extensions["demograph"].settings
+    return Description(stats=stats, base=settings.base, site=site(), dumps=_dumps(),
+                       publisher=Publisher(settings.publisher_name, settings.publisher_url,
+                                           settings.publisher_type, settings.contact_email))
 
 
 def _describe(default: str) -> Response:
@@ -128,7 +164,7 @@ def _describe(default: str) -> Response:
     about = description()
     if chosen == "html":
         body = render_template("publish/dataset.html", d=about, texts={
-            "title": TITLE, "description": DESCRIPTION, "publisher": PUBLISHER})
+            "title": TITLE, "description": DESCRIPTION})
         mimetype = "text/html"
     else:
         body = describe(about).serialize(format={"turtle": "turtle", "ntriples": "nt",
@@ -137,7 +173,9 @@ def _describe(default: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "public, no-cache"
-    tag = hashlib.sha256(f"{data().version()}|{chosen}|{site()}".encode()).hexdigest()[:32]
+    # which dumps are ready is part of the representation: sizes and checksums appear
+    ready = "".join("1" if dump.ready else "0" for dump in about.dumps)
+    tag = hashlib.sha256(f"{data().version()}|{chosen}|{site()}|{ready}".encode()).hexdigest()[:32]
     response.set_etag(tag)
     return response.make_conditional(request)
 
@@ -214,7 +252,8 @@ def robots() -> Response:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SITEMAP_URLS", SITEMAP_URLS)
-    app.extensions["demograph.dumps"] = Dumps(app.extensions["demograph"].settings.store / "dumps")
+    # dumps the server makes itself go to the cache directory: the store is only read
+    app.extensions["demograph.dumps"] = DumpMaker(app.extensions["demograph"].settings.cache_dir)
     app.extensions["demograph.stats"] = StatsCache()
     app.register_blueprint(bp)
 

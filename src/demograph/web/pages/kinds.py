@@ -115,8 +115,13 @@ def passage(source_text: str, start: int, end: int, exact: str | None) -> tuple[
     return (found, found + len(exact)) if found >= 0 else None
 
 
+IDENTIFYING = URIRef("http://www.w3.org/ns/oa#identifying")
+
+
 def commitment(data: Data, d: Described) -> dict[str, Any]:
     rows = data.select(text("pages/passage"), iri=d.iri)
+    # the annotation that identifies the commitment first; one that classifies it after
+    rows.sort(key=lambda r: r.get("motivation") != IDENTIFYING)
     shown = None
     source = None
     for row in rows:
@@ -131,8 +136,7 @@ def commitment(data: Data, d: Described) -> dict[str, Any]:
     return {"actor": d.value(URIRef(DG + "committedBy")), "type": d.value(URIRef(DG + "commitmentType")),
             "description": d.literal(DCTERMS.description), "links": LINKS,
             "references": d.refs(DCTERMS.references),
-            "source": source or d.value(URIRef(PROV + "wasDerivedFrom")), "passage": shown,
-            "source_labels": Labels().gather(rows, "source", "sourceLabel")}
+            "source": source or d.value(URIRef(PROV + "wasDerivedFrom")), "passage": shown}
 
 
 KIND_OF_CLASS = {URIRef(DG + "Commitment"): "commitment", URIRef(ORG + "Organization"): "partner",
@@ -171,20 +175,23 @@ CONCEPT_RELATIONS = (
 
 def concept(data: Data, d: Described) -> dict[str, Any]:
     rows = data.select(text("pages/concept-commitments"), iri=d.iri)
-    counts = data.select(text("pages/concept-counts"), iri=d.iri)
-    labels = Labels().gather(rows, "actor", "actorLabel").gather(counts, "key", "label")
+    labels = Labels().gather(rows, "actor", "actorLabel")
     tables: dict[str, dict[Identifier | None, int]] = {"county": {}, "type": {}}
-    for row in counts:
-        tables[str(row["dimension"])][row.get("key")] = _int(row["n"])
+    for dimension in tables:
+        counts = data.select(text(f"pages/concept-by-{dimension}"), iri=d.iri)
+        labels.gather(counts, "key", "label")
+        for row in counts:  # one row per label of the key, each with the same count
+            tables[dimension][row.get("key")] = _int(row["n"])
+    rows.sort(key=lambda r: (labels.text(r["actor"]).casefold(), _int(r["ordinal"])))
     related = {name: d.refs(predicate) for name, predicate, _, _ in CONCEPT_RELATIONS
                if d.values(predicate)}
-    return {"commitments": rows, "labels": labels, "definition": d.literal(SKOS.definition),
+    return {"commitments": _distinct(rows, ("c",)), "labels": labels, "definition": d.literal(SKOS.definition),
             "relations": [(name, sv, en) for name, _, sv, en in CONCEPT_RELATIONS],
             "related": related, "notation": d.literal(SKOS.notation),
             "matches": d.values(SKOS.closeMatch) + d.values(SKOS.exactMatch),
             "by_county": sorted(tables["county"].items(), key=lambda kv: (-kv[1], str(kv[0]))),
             "by_type": sorted(tables["type"].items(), key=lambda kv: (-kv[1], str(kv[0]))),
-            "total": len({r["c"] for r in rows})}
+            "total": sum(tables["type"].values()), "listed": len({r["c"] for r in rows})}
 
 
 @dataclass
@@ -220,7 +227,8 @@ def event(data: Data, d: Described) -> dict[str, Any]:
     rows = data.select(text("pages/event"), iri=d.iri)
     labels = Labels().gather(rows, "actor", "actorLabel")
     actors = sorted({r["actor"] for r in rows}, key=lambda a: labels.text(a).casefold())
-    return {"commitments": rows, "actors": actors, "labels": labels,
+    rows.sort(key=lambda r: (labels.text(r["actor"]).casefold(), _int(r["ordinal"])))
+    return {"commitments": _distinct(rows, ("c",)), "actors": actors, "labels": labels,
             "types": d.refs(DCTERMS.type), "start": d.value(URIRef(SCHEMA + "startDate")),
             "end": d.value(URIRef(SCHEMA + "endDate")), "date_text": d.literal(URIRef(DG + "dateText")),
             "places": d.refs(URIRef(SCHEMA + "location")),
@@ -280,7 +288,8 @@ def generic(data: Data, d: Described, page: int) -> dict[str, Any]:
             "labels": labels, "page": page, "more": more}
 
 
-def _distinct(rows: list[Row], keys: tuple[str, str]) -> list[Row]:
+def _distinct(rows: list[Row], keys: tuple[str, ...]) -> list[Row]:
+    """The first row of each ``keys`` (rows repeat once per label of what they name)."""
     seen: set[tuple[Identifier, ...]] = set()
     out = []
     for row in rows:
