@@ -71,9 +71,11 @@ class Reader(SignatoryMixin, CommitmentMixin):
             if block.kind in ("paragraph", "item") and QUOTE_BLOCK.search(block.text):
                 spans.append((block.start, block.end))
             elif block.kind == "item" and block.marker in "-–" and len(self.list_run(index)) == 1 \
-                    and index > 0 and self.blocks[index - 1].kind == "paragraph":
+                    and index > 0 and self.blocks[index - 1].kind == "paragraph" \
+                    and not self.blocks[index - 1].text.rstrip().endswith(":"):
                 # A lone dash line after narrative paragraphs is how Swedish news sets speech;
-                # a lone bullet under a heading is a one-item list.
+                # a lone bullet under a heading, or after a paragraph that announces a list
+                # ("… bland annat genom följande:"), is a one-item list.
                 spans.append((block.start, block.end))
         return spans
 
