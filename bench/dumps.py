@@ -5,8 +5,10 @@ of a large synthetic graph, beside the dumps' sizes.
 
 generates a graph in demograph's model (bench/graphgen.py), writes it as a store snapshot
 (bench/sparql.py's write_store), serves it with `demograph serve` (one worker), and for each
-dump format downloads it twice: the first download makes the dump (Oxigraph's serialiser
-into gzip on disk), the second is the file sent as it is. A sampler reads the RSS of the
+dump format downloads it twice: the first download waits (503, Retry-After) while the server
+makes the dumps in the background — the snapshot comes without them, as one an older version
+built does (`demograph build` now writes them into the snapshot) — the second is the file
+sent as it is. A sampler reads the RSS of the
 server's processes (gunicorn's arbiter, its worker and anything they start) every 20 ms. If
 the dump were built in memory, the peak would grow with the dump's uncompressed size; it
 should stay near the idle server's. Writes the "dumps" section of bench/results.json and the
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -85,11 +88,20 @@ class Sampler:
 
 
 def download(url: str, target: Path) -> tuple[float, int]:
+    """The dump at ``url``, waiting out the 503s the server answers while it makes the dumps
+    of a snapshot that came without them (as write_store's do) in the background."""
     started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=3600) as response, open(target, "wb") as out:
-        while chunk := response.read(1 << 20):
-            out.write(chunk)
-    return time.perf_counter() - started, target.stat().st_size
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=3600) as response, \
+                    open(target, "wb") as out:
+                while chunk := response.read(1 << 20):
+                    out.write(chunk)
+            return time.perf_counter() - started, target.stat().st_size
+        except urllib.error.HTTPError as error:
+            if error.code != 503:
+                raise
+            time.sleep(0.5)
 
 
 def uncompressed_size(path: Path) -> int:
@@ -109,7 +121,8 @@ def measure(triples: int, seed: int, work: Path) -> dict[str, object]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEMOGRAPH_")}
     env.update({"DEMOGRAPH_STORE": str(store), "DEMOGRAPH_PORT": str(port),
-                "DEMOGRAPH_WORKERS": "1", "DEMOGRAPH_RATE_LIMIT": "0"})
+                "DEMOGRAPH_WORKERS": "1", "DEMOGRAPH_RATE_LIMIT": "0",
+                "DEMOGRAPH_CACHE_DIR": str(work / "cache")})
     server = subprocess.Popen([*demograph_command(), "serve"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -111,7 +111,7 @@ def bench_pages(triples: int, seed: int, runs: int, store: Path | None = None) -
             store = work / "store"
         else:  # a store written by an earlier run of graphgen + write_store (its manifest says)
             manifest = json.loads((store / "current" / "manifest.json").read_text("utf-8"))
-            stored = {"distinct_triples": manifest["triples"], "quads": manifest["triples"]}
+            stored = {"distinct_triples": manifest["triples"], "quads": None}
         prepared = time.perf_counter() - started
         process, port = serve(store, work / "serve.log")
         try:
@@ -140,7 +140,7 @@ def bench_pages(triples: int, seed: int, runs: int, store: Path | None = None) -
 def render(r: dict[str, Any]) -> str:
     lines = [BEGIN, "## Resource pages (`bench/pages.py`)", "",
              f"`demograph serve` (one worker) over a synthetic graph of {r['triples']:,} triples "
-             f"({r['quads']:,} quads, seed {r['seed']}); each page fetched {r['pages'][0]['runs']} "
+             f"(seed {r['seed']}); each page fetched {r['pages'][0]['runs']} "
              "times over one keep-alive connection after 5 warm-up fetches; wall time at the client.",
              "", "| page | p50 | p95 | min | bytes |", "|---|---|---|---|---|"]
     for p in r["pages"]:
@@ -148,6 +148,9 @@ def render(r: dict[str, Any]) -> str:
                      f"{p['min'] * 1000:.1f} ms | {p['bytes']:,} |")
     actor = r["pages"][0]["p50"]
     verdict = "met" if actor < r["target_p50"] else "missed"
+    load = r["machine"].get("load_average") if isinstance(r.get("machine"), dict) else None
+    if load:
+        lines += ["", f"Load average when measured: {load}."]
     lines += ["", f"Target: the actor page in HTML at p50 under {r['target_p50'] * 1000:.0f} ms "
                   f"at 1M triples — **{verdict}** ({actor * 1000:.1f} ms at {r['triples']:,} triples).",
               END, ""]

@@ -31,7 +31,28 @@ Row = dict[str, Identifier]
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
+# Converted terms, by the pyoxigraph term: a page's rows name the same few hundred IRIs and
+# literals again and again, and building an rdflib Literal (which parses its lexical form) or
+# URIRef costs far more than a dict lookup. Terms are values, so entries never go stale across
+# snapshots; blank nodes are left out (their labels are fresh in every result). Cleared when
+# full rather than kept in LRU order: the bookkeeping would cost more than a refill.
+_CONVERTED: dict[Any, Identifier] = {}
+_CONVERTED_MAX = 100_000
+
+
 def to_rdflib(term: Any) -> Identifier:
+    found = _CONVERTED.get(term)
+    if found is not None:
+        return found
+    converted = _convert(term)
+    if not isinstance(term, ox.BlankNode):
+        if len(_CONVERTED) >= _CONVERTED_MAX:
+            _CONVERTED.clear()
+        _CONVERTED[term] = converted
+    return converted
+
+
+def _convert(term: Any) -> Identifier:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -145,6 +166,11 @@ class Data:
 
     def ask(self, query: str, **bindings: Identifier | str) -> bool:
         return bool(self._run(query, bindings))
+
+    def triples(self, query: str, **bindings: Identifier | str) -> list[ox.Triple]:
+        """A CONSTRUCT's triples as pyoxigraph terms, unconverted: for callers that index or
+        serialise them themselves (the resource pages) rather than need an rdflib graph."""
+        return list(self._run(query, bindings))
 
     def construct(self, query: str, **bindings: Identifier | str) -> Graph:
         graph = Graph()

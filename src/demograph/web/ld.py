@@ -140,8 +140,14 @@ def _headers(response: Response, alternates: list[dict[str, str]], etag: str) ->
     return response
 
 
-def _machine(graph: Graph, fmt: str) -> Response:
-    body = pages.jsonld(graph) if fmt == "jsonld" else graph.serialize(format=RDFLIB_FORMATS[fmt])
+def _machine(source: Graph | pages.Described, fmt: str) -> Response:
+    if fmt == "jsonld":
+        first = source.iri if isinstance(source, pages.Described) else None
+        triples = source.triples if isinstance(source, pages.Described) else source
+        body = pages.jsonld(triples, first, indent=2)
+    else:
+        graph = source.graph if isinstance(source, pages.Described) else source
+        body = graph.serialize(format=RDFLIB_FORMATS[fmt])
     media = FORMATS[fmt][1]
     return Response(body, content_type=f"{media}; charset=utf-8")
 
@@ -170,13 +176,13 @@ def document(rest: str) -> Response:
     if not _valid_iri(iri):
         return _not_found(iri, fmt, alternates)
     described = pages.describe(data, URIRef(iri))
-    if len(described.graph) == 0 and not pages.exists(data, URIRef(iri)):
+    if len(described) == 0 and not pages.exists(data, URIRef(iri)):
         return _not_found(iri, fmt, alternates)
     if fmt == "html":
         body = pages.render(data, described, alternates, _page_number())
         response = Response(body, content_type="text/html; charset=utf-8")
     else:
-        response = _machine(described.graph, fmt)
+        response = _machine(described, fmt)
     if fixed is None:
         response.headers["Content-Location"] = quote(path + FORMATS[fmt][0], safe="/-._~")
     return _headers(response, alternates, etag)

@@ -31,13 +31,28 @@ from typing import Any
 
 from ..errors import HttpError
 from .execute import Job, Outcome
+from .worker import READY
 
 # Address space a worker may map. A worker idles at ~0.5 GB of mappings (the interpreter,
 # pyoxigraph, RocksDB's arenas); 2 GB leaves room for large legitimate sorts while one
-# query cannot take the machine's memory from the others.
+# query cannot take the machine's memory from the others. A worker that copies its snapshot
+# into memory (DEMOGRAPH_MEMORY_TRIPLES) needs room for the copy on top: measured 1.1 KB of
+# address space per triple at its peak (the N-Quads dump, its bytes, the store: 2.7 GB for
+# 2M triples), given 1.5 KB.
 WORKER_MEMORY = 2 * 1024**3
+MEMORY_PER_COPIED_TRIPLE = 1536
+
+
+def worker_memory(memory_triples: int) -> int:
+    """The address space of a worker that may copy a snapshot of ``memory_triples`` into
+    memory: without the allowance the copy of a large snapshot would abort the worker."""
+    return WORKER_MEMORY + max(0, memory_triples) * MEMORY_PER_COPIED_TRIPLE
 # How often a waiting request looks whether its client is still there.
 CLIENT_CHECK_SECONDS = 0.25
+# How long a new worker may take to start (import and say it is ready). Not part of any
+# query's time: a worker started to replace a killed one, on a loaded machine, can take over
+# a second, and charging that to the next query turned one time-out into a chain of them.
+STARTUP_SECONDS = 60
 
 
 class ClientGone(HttpError):
@@ -77,6 +92,13 @@ class _Worker:
             # threaded server; the worker does nothing before its first job arrives
             resource.prlimit(self.process.pid, resource.RLIMIT_AS, (memory_limit, memory_limit))
         self.conn = Connection(ours.detach())
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until the worker has started; OSError if it does not."""
+        if not self.conn.poll(STARTUP_SECONDS) or self.conn.recv_bytes() != READY:
+            raise OSError("the query worker did not start")
+        self.ready = True
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -103,6 +125,13 @@ class QueryPool:
         """The outcome of ``job``. ``gone`` says whether the client has disconnected; if it
         does, the worker is freed and :class:`ClientGone` raised."""
         worker = self._checkout()
+        try:
+            if not worker.ready:
+                worker.wait_ready()
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise HttpError("a query worker could not be started; try again in a moment", 503,
+                            retry_after=1) from None
         try:
             worker.conn.send(job)
             deadline = time.monotonic() + self.timeout

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import (Blueprint, Flask, Response, abort, current_app, render_template, request,

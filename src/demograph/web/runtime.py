@@ -15,7 +15,7 @@ from ..store.remote import RemoteStore, open_remote
 from .cache import ResultCache
 from .data import Data
 from .execute import Job, Outcome
-from .pool import QueryPool
+from .pool import QueryPool, worker_memory
 from .ratelimit import RateLimiter
 
 
@@ -73,7 +73,8 @@ class Runtime:
     def pool(self) -> QueryPool:
         with self._pool_lock:
             if self._pool is None:
-                self._pool = QueryPool(self.settings.query_workers, self.settings.query_timeout)
+                self._pool = QueryPool(self.settings.query_workers, self.settings.query_timeout,
+                                       worker_memory(self.settings.memory_triples))
             return self._pool
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from .execute import Job, Outcome, execute
 
 OPEN_SNAPSHOTS = 2  # the current one and the one a swap just replaced
+READY = b"ready"  # the first message a worker sends (web/pool.py waits for it)
 
 
 class Snapshot:
@@ -66,6 +67,7 @@ class Snapshot:
 
 
 def serve(conn: Connection) -> None:
+    conn.send_bytes(READY)  # imported and listening: a query's time limit starts only now
     snapshots: OrderedDict[str, Snapshot] = OrderedDict()
     while True:
         try:

@@ -178,10 +178,9 @@ def concept(data: Data, d: Described) -> dict[str, Any]:
     labels = Labels().gather(rows, "actor", "actorLabel")
     tables: dict[str, dict[Identifier | None, int]] = {"county": {}, "type": {}}
     for dimension in tables:
-        counts = data.select(text(f"pages/concept-by-{dimension}"), iri=d.iri)
-        labels.gather(counts, "key", "label")
-        for row in counts:  # one row per label of the key, each with the same count
+        for row in data.select(text(f"pages/concept-by-{dimension}"), iri=d.iri):
             tables[dimension][row.get("key")] = _int(row["n"])
+    labels.gather(data.select(text("pages/concept-keys")), "key", "label")
     rows.sort(key=lambda r: (labels.text(r["actor"]).casefold(), _int(r["ordinal"])))
     related = {name: d.refs(predicate) for name, predicate, _, _ in CONCEPT_RELATIONS
                if d.values(predicate)}

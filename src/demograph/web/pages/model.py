@@ -80,30 +80,58 @@ class Labels:
         return str(chosen) if chosen is not None else str(iri)
 
 
-@dataclass
-class Described:
-    """A resource's description (``describe.rq``): its statements and its neighbours' labels."""
+Triple = tuple[Identifier, Identifier, Identifier]
 
-    iri: URIRef
-    graph: Graph
+
+class Described:
+    """A resource's description (``describe.rq``): its statements and its neighbours' labels.
+
+    Held as triples indexed by subject and predicate, which is all a page reads; the rdflib
+    ``graph`` (slow to fill: every add updates several indexes) is only built when a machine
+    format or an RDF list walk needs it."""
+
+    def __init__(self, iri: URIRef, triples: Iterable[Triple]) -> None:
+        self.iri = iri
+        self.triples: list[Triple] = list(dict.fromkeys(triples))  # distinct, in order
+        self._index: dict[Identifier, dict[Identifier, list[Identifier]]] = {}
+        for s, p, o in self.triples:
+            self._index.setdefault(s, {}).setdefault(p, []).append(o)
+        self._graph: Graph | None = None
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            graph = Graph()
+            for prefix, namespace in PREFIXES.items():
+                graph.bind(prefix, namespace)
+            for triple in self.triples:
+                graph.add(triple)
+            self._graph = graph
+        return self._graph
+
+    def objects(self, subject: Identifier, predicate: Identifier) -> list[Identifier]:
+        return self._index.get(subject, {}).get(predicate, [])
 
     def values(self, predicate: URIRef) -> list[Identifier]:
-        return sorted(self.graph.objects(self.iri, predicate), key=str)
+        return sorted(self.objects(self.iri, predicate), key=str)
 
     def value(self, predicate: URIRef) -> Identifier | None:
         found = self.values(predicate)
         return found[0] if found else None
 
     def labels_of(self, iri: Identifier) -> list[Literal]:
-        return [o for p in LABELS for o in self.graph.objects(iri, p) if isinstance(o, Literal)]
+        return [o for p in LABELS for o in self.objects(iri, p) if isinstance(o, Literal)]
 
     def literal(self, predicate: URIRef) -> Literal | None:
         """The best literal of ``predicate`` for the page's language."""
-        return pick(o for o in self.graph.objects(self.iri, predicate) if isinstance(o, Literal))
+        return pick(o for o in self.objects(self.iri, predicate) if isinstance(o, Literal))
 
     @property
     def types(self) -> set[Identifier]:
-        return set(self.graph.objects(self.iri, RDF.type))
+        return set(self.objects(self.iri, RDF.type))
 
     @property
     def title(self) -> Literal | str:
