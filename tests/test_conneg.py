@@ -12,6 +12,7 @@ import urllib.parse
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from .conftest import Server
@@ -122,6 +123,32 @@ def test_every_format_by_accept_and_by_suffix(server: Server, path: str, fmt: st
     graph = parse(body, media, parser)
     for triple in RESOURCES[path]:
         assert triple in graph, f"{triple} missing from the {fmt} of /doc/{path}"
+
+
+@pytest.mark.parametrize("path", [*RESOURCES, "def/committedBy", "concept/theme"])
+def test_every_format_says_the_same(server: Server, path: str) -> None:
+    """The page's JSON-LD, the JSON-LD document (both written by the service itself, not by a
+    library) and the other formats carry the same statements, blank nodes included (the
+    owl:unionOf list of a property's range)."""
+    graphs = {}
+    for fmt, (_, suffix, media, parser) in FORMATS.items():
+        status, _, body = fetch(server, "/doc/" + path + suffix)
+        assert status == 200, body[:300]
+        graphs[fmt] = parse(body, media, parser)
+    assert len(graphs["ntriples"]) > 0
+    for fmt, graph in graphs.items():
+        assert isomorphic(graph, graphs["ntriples"]), f"the {fmt} of /doc/{path} says otherwise"
+
+
+def test_json_ld_is_compact_under_the_prefixes(server: Server) -> None:
+    status, _, body = fetch(server, "/doc/org/kommun/1715.jsonld")
+    assert status == 200
+    document = json.loads(body)
+    assert document["@context"]["rdfs"] == "http://www.w3.org/2000/01/rdf-schema#"
+    kil = document["@graph"][0]  # the resource itself comes first
+    assert kil["@id"] == str(KIL)
+    assert {"@value": "Kils kommun", "@language": "sv"} in kil["rdfs:label"]
+    assert kil["dcterms:identifier"] == ["1715"]
 
 
 @pytest.mark.parametrize("accept,media", [

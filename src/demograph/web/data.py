@@ -81,10 +81,11 @@ def to_oxigraph(term: Identifier | str) -> Any:
 
 
 class _Solutions(list):  # type: ignore[type-arg]
-    """Remote rows shaped as pyoxigraph's QuerySolutions, which the methods below read."""
+    """Remote rows shaped as pyoxigraph's QuerySolutions, which the methods below read: each
+    row iterates over its values in the order of ``variables``."""
 
     def __init__(self, result: Solutions) -> None:
-        super().__init__(dict(zip(result.variables, row)) for row in result.rows)
+        super().__init__(result.rows)
         self.variables = [ox.Variable(v) for v in result.variables]
 
 
@@ -147,22 +148,16 @@ class Data:
         """Rows of ``query`` as dicts of rdflib terms; unbound variables are absent."""
         solutions = self._run(query, bindings)
         names = [v.value for v in solutions.variables]
-        rows: list[Row] = []
-        for solution in solutions:
-            row: Row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)
-            rows.append(row)
-        return rows
+        # a solution iterates over its values in variable order: cheaper than asking by name
+        return [{name: to_rdflib(value) for name, value in zip(names, solution) if value is not None}
+                for solution in solutions]
 
     def iter_select(self, query: str, **bindings: Identifier | str) -> Iterator[Row]:
         """Like ``select``, streamed: for results too large to hold (dumps, sitemaps)."""
         solutions = self._run(query, bindings)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            yield {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
+            yield {name: to_rdflib(value) for name, value in zip(names, solution) if value is not None}
 
     def ask(self, query: str, **bindings: Identifier | str) -> bool:
         return bool(self._run(query, bindings))

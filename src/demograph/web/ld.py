@@ -12,6 +12,7 @@ namespaces, so the data is served the same on any host.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -21,6 +22,7 @@ from rdflib import Graph, URIRef
 from ..errors import HttpError
 from ..prefixes import PREFIXES
 from . import pages
+from .cache import Cached
 from .errors import error_response
 from .negotiate import choose
 from .runtime import Runtime
@@ -119,10 +121,38 @@ def _alternates(path: str) -> list[dict[str, str]]:
              "type": media, "suffix": suffix} for key, (suffix, media) in FORMATS.items()]
 
 
-def _etag(path: str, fmt: str) -> str:
+def _etag(version: str, path: str, fmt: str) -> str:
     args = urlencode(sorted(request.args.items(multi=True)))
-    digest = hashlib.sha256(f"{runtime().data.version()}\n{path}\n{args}\n{fmt}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{version}\n{path}\n{args}\n{fmt}".encode()).hexdigest()
     return f'"{digest[:32]}"'
+
+
+# The only parameters a document's content depends on; a request with others is answered
+# but not kept, so made-up query strings cannot fill the cache with copies of one page.
+CACHED_ARGS = frozenset({"lang", "page"})
+
+
+def _cached(version: str, etag: str, make: Callable[[], Response]) -> Response:
+    """The body ``make`` renders, kept in the process's result cache (``DEMOGRAPH_RESULT_CACHE``)
+    under the ETag (which already hashes the snapshot, path, parameters and format), so a page
+    asked for again costs a lookup. The cache forgets everything when the snapshot changes.
+    Only the body and its type are kept: the headers are made per request (Content-Location
+    differs between a suffixed and a negotiated request for the same body)."""
+    cache = runtime().cache
+    if cache is None:
+        return make()
+    key = "doc:" + etag
+    entry = cache.get(version, key) if CACHED_ARGS.issuperset(request.args) else None
+    if entry is not None:
+        response = Response(entry.body, content_type=entry.content_type)
+        response.headers["X-Demograph-Cache"] = "hit"
+        return response
+    response = make()
+    if response.status_code == 200 and CACHED_ARGS.issuperset(request.args):
+        cache.put(version, key, Cached(response.content_type or "", response.get_data(), ()))
+    if response.status_code == 200:
+        response.headers["X-Demograph-Cache"] = "miss"
+    return response
 
 
 def _not_modified(etag: str) -> bool:
@@ -168,21 +198,27 @@ def document(rest: str) -> Response:
     fmt = _negotiate(fixed)
     path = "/doc/" + bare
     alternates = _alternates(path)
-    etag = _etag(path, fmt)
+    data = runtime().data
+    version = data.version()
+    etag = _etag(version, path, fmt)
     if _not_modified(etag):
         return _headers(Response(status=304), alternates, etag)
-    data = runtime().data
     iri = iri_of(bare)
     if not _valid_iri(iri):
         return _not_found(iri, fmt, alternates)
-    described = pages.describe(data, URIRef(iri))
-    if len(described) == 0 and not pages.exists(data, URIRef(iri)):
-        return _not_found(iri, fmt, alternates)
-    if fmt == "html":
-        body = pages.render(data, described, alternates, _page_number())
-        response = Response(body, content_type="text/html; charset=utf-8")
-    else:
-        response = _machine(described, fmt)
+
+    def make() -> Response:
+        described = pages.describe(data, URIRef(iri))
+        if len(described) == 0 and not pages.exists(data, URIRef(iri)):
+            return _not_found(iri, fmt, alternates)
+        if fmt == "html":
+            body = pages.render(data, described, alternates, _page_number())
+            return Response(body, content_type="text/html; charset=utf-8")
+        return _machine(described, fmt)
+
+    response = _cached(version, etag, make)
+    if response.status_code != 200:
+        return response
     if fixed is None:
         response.headers["Content-Location"] = quote(path + FORMATS[fmt][0], safe="/-._~")
     return _headers(response, alternates, etag)
@@ -212,12 +248,15 @@ def vocabulary_file(suffix: str) -> Response:
 def _vocabulary(fmt: str) -> Response:
     alternates = [dict(a, href=a["href"].replace("/def/", "/def/index", 1))
                   for a in _alternates("/def/")]
-    etag = _etag(request.path, fmt)
+    data = runtime().data
+    version = data.version()
+    etag = _etag(version, request.path, fmt)
     if _not_modified(etag):
         return _headers(Response(status=304), alternates, etag)
-    data = runtime().data
-    if fmt == "html":
-        response = Response(pages.vocabulary(data, alternates), content_type="text/html; charset=utf-8")
-    else:
-        response = _machine(pages.vocabulary_graph(data), fmt)
-    return _headers(response, alternates, etag)
+
+    def make() -> Response:
+        if fmt == "html":
+            return Response(pages.vocabulary(data, alternates), content_type="text/html; charset=utf-8")
+        return _machine(pages.vocabulary_graph(data), fmt)
+
+    return _headers(_cached(version, etag, make), alternates, etag)

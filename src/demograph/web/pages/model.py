@@ -27,7 +27,9 @@ def shown(value: Identifier | str | None) -> Markup:
     if value is None:
         return Markup("")
     if isinstance(value, Literal) and value.language and value.language != lang():
-        return Markup('<span lang="{}">{}</span>').format(value.language, str(value))
+        # concatenation of escaped parts: Markup.format goes through string.Formatter, which
+        # was a measurable part of a page with a few hundred labels
+        return Markup(f'<span lang="{escape(value.language)}">{escape(str(value))}</span>')
     return escape(str(value))
 
 
@@ -47,8 +49,8 @@ def ref(iri: Identifier, labels: Iterable[Literal] = ()) -> Markup:
     text = shown(chosen) if chosen is not None else escape(compact(iri))
     href = doc_href(iri) if isinstance(iri, URIRef) else None
     if href is None:
-        return Markup('<span class="iri">{}</span>').format(text)
-    return Markup('<a href="{}">{}</a>').format(href, text)
+        return Markup(f'<span class="iri">{text}</span>')
+    return Markup(f'<a href="{escape(href)}">{text}</a>')
 
 
 @dataclass
@@ -56,10 +58,16 @@ class Labels:
     """Labels of many IRIs, gathered from query rows (one row per label)."""
 
     by_iri: dict[Identifier, list[Literal]] = field(default_factory=dict)
+    # links already made, by IRI: a page names the same themes and groups many times. A Labels
+    # lives for one request, so the page's language cannot change under it; adding a label
+    # forgets them.
+    _refs: dict[Identifier, Markup] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, iri: Identifier | None, value: Identifier | None) -> None:
         if iri is None:
             return
+        if self._refs:
+            self._refs.clear()
         found = self.by_iri.setdefault(iri, [])
         if isinstance(value, Literal) and value not in found:
             found.append(value)
@@ -73,7 +81,10 @@ class Labels:
         return self.by_iri.get(iri, [])
 
     def ref(self, iri: Identifier) -> Markup:
-        return ref(iri, self.of(iri))
+        made = self._refs.get(iri)
+        if made is None:
+            made = self._refs[iri] = ref(iri, self.of(iri))
+        return made
 
     def text(self, iri: Identifier) -> str:
         chosen = pick(self.of(iri))
