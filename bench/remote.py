@@ -102,7 +102,7 @@ def time_mix(demo: Endpoint, direct: Endpoint, mix: list[Any], runs: int,
     """p50 per query through demograph and directly, alternating, after two warm-ups
     each; answers must agree (row count and digest). Each query gets ``runs`` pairs, or
     fewer (never under 7) when they take more than ``seconds``."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"_load_average_at_start": load_average()}
     for q in mix:
         a, b = result_digest(demo.run(q.text)), result_digest(direct.run(q.text))
         if a != b:
@@ -121,7 +121,8 @@ def time_mix(demo: Endpoint, direct: Endpoint, mix: list[Any], runs: int,
                        "added_ms": (d - s) * 1000, "ratio": d / s}
         print(f"    {q.name:18} rows {a[0]:6} demograph {d * 1000:9.2f} ms  direct "
               f"{s * 1000:9.2f} ms  ×{d / s:.2f}", file=sys.stderr)
-    ratios = [v["ratio"] for v in out.values()]
+    out["_load_average_at_end"] = load_average()
+    ratios = [v["ratio"] for k, v in out.items() if not k.startswith("_")]
     out["_geomean_ratio"] = math.exp(statistics.fmean(math.log(r) for r in ratios))
     out["_median_added_ms"] = statistics.median(v["added_ms"] for k, v in out.items()
                                                 if not k.startswith("_"))
@@ -160,15 +161,11 @@ def memory_oxigraph(snapshot: Path, log: Path) -> Server:
     return server
 
 
-def bench_size(size: int, runs: int, seconds: float, work: Path) -> dict[str, Any]:
-    nq = work / "graph.nq"
-    info = generate_graph(size, 2021, nq)
-    mix = query_mix(info)
-    result: dict[str, Any] = {"size": size_label(size), "load_average_at_start": load_average()}
+def embedded(result: dict[str, Any], nq: Path, info: Any, mix: list[Any], runs: int,
+             seconds: float, work: Path) -> None:
+    """demograph's snapshot, and an in-memory oxigraph serve with its quads."""
     servers: list[Server] = []
-    remotes: list[Any] = []
     try:
-        # embedded: demograph's snapshot, and an in-memory oxigraph serve with its quads
         current, written = write_store(nq, work / "store", info)
         result["triples"] = written["distinct_triples"]
         demo = serve_demograph({"DEMOGRAPH_STORE": str(work / "store")}, work / "d1.log",
@@ -183,24 +180,37 @@ def bench_size(size: int, runs: int, seconds: float, work: Path) -> dict[str, An
         result["embedded"] = time_mix(a, b, mix, runs, seconds)
         result["embedded"]["_memory_wait_seconds"] = waited
         a.close(), b.close()
+    finally:
         for server in reversed(servers):
             stop(server)
-        servers.clear()
-        data = graphset(nq, info)
-        stores = [("oxigraph", start_oxigraph)]
-        if VIRTUOSO:
-            stores.append(("virtuoso", start_virtuoso))
-        for name, begin in stores:
-            remote = begin(work / name)
-            remotes.append(remote)
+
+
+def bench_size(size: int, runs: int, seconds: float, work: Path, backends: set[str],
+               save: Any) -> dict[str, Any]:
+    """One size; ``save(result)`` after each backend, so a failure later keeps what was done."""
+    nq = work / "graph.nq"
+    info = generate_graph(size, 2021, nq)
+    mix = query_mix(info)
+    result: dict[str, Any] = {"size": size_label(size), "load_average_at_start": load_average()}
+    if "embedded" in backends:
+        embedded(result, nq, info, mix, runs, seconds, work)
+        save(result)
+    stores = [("oxigraph", start_oxigraph)] if "oxigraph" in backends else []
+    if VIRTUOSO and "virtuoso" in backends:
+        stores.append(("virtuoso", start_virtuoso))
+    data = graphset(nq, info) if stores else None
+    for name, begin in stores:
+        remote = begin(work / name)
+        demo: Server | None = None
+        try:
             store = RemoteStore(RemoteConfig(remote.url, timeout=600))
             began = time.perf_counter()
-            store.replace(data)
+            store.replace(data)  # type: ignore[arg-type]
             loaded = time.perf_counter() - began
             print(f"  remote {name} (loaded in {loaded:.0f} s)", file=sys.stderr)
+            result.setdefault("triples", store.triple_count())
             demo = serve_demograph({"DEMOGRAPH_STORE_URL": remote.url}, work / f"{name}.log",
                                    f"demograph-{name}")
-            servers.append(demo)
             extra = [("default-graph-uri", MERGE)] if store.dialect() == "union" else []
             a, b = Endpoint(f"http://127.0.0.1:{demo.port}/sparql"), Endpoint(remote.url, extra)
             timed = time_mix(a, b, mix, runs, seconds)
@@ -208,20 +218,18 @@ def bench_size(size: int, runs: int, seconds: float, work: Path) -> dict[str, An
             store.close()
             timed["_load_seconds"] = loaded
             result[f"remote-{name}"] = timed
-            stop(demo)
-            servers.remove(demo)
+        finally:
+            if demo is not None:
+                stop(demo)
             remote.stop()
-            remotes.remove(remote)
-    finally:
-        for server in reversed(servers):
-            stop(server)
-        for remote in reversed(remotes):
-            remote.stop()
+        result["load_average_at_end"] = load_average()
+        save(result)
     result["load_average_at_end"] = load_average()
     return result
 
 
 BACKENDS = ("embedded", "remote-oxigraph", "remote-virtuoso")
+ALL_BACKENDS = ("embedded", "oxigraph", "virtuoso")
 
 
 def report(results: dict[str, Any]) -> str:
@@ -234,12 +242,11 @@ def report(results: dict[str, Any]) -> str:
              "copy (timed only once every answer came from it).", ""]
     for size in results["sizes"]:
         lines += [f"### {size['size']} ({size.get('triples', '?'):,} distinct triples)", "",
-                  f"Load average at start {size['load_average_at_start']}, at end "
-                  f"{size['load_average_at_end']} (2 cores, shared with other work).", "",
                   "| query | rows | " + " | ".join(
                       f"{b} direct / demograph ms (×)" for b in BACKENDS if b in size) + " |",
                   "|---|---:|" + "---:|" * sum(b in size for b in BACKENDS)]
-        names = [n for n in size["embedded"] if not n.startswith("_")]
+        present = [b for b in BACKENDS if b in size]
+        names = [n for n in size[present[0]] if not n.startswith("_")]
         for name in names:
             cells = []
             for backend in BACKENDS:
@@ -247,7 +254,7 @@ def report(results: dict[str, Any]) -> str:
                     v = size[backend][name]
                     cells.append(f"{v['direct_p50_ms']:.1f} / {v['demograph_p50_ms']:.1f} "
                                  f"({v['ratio']:.2f})")
-            lines.append(f"| {name} | {size['embedded'][name]['rows']} | " + " | ".join(cells) + " |")
+            lines.append(f"| {name} | {size[present[0]][name]['rows']} | " + " | ".join(cells) + " |")
         lines.append("")
         for backend in BACKENDS:
             if backend in size:
@@ -255,7 +262,10 @@ def report(results: dict[str, Any]) -> str:
                 extra = (f"; loaded by the staged build in {b['_load_seconds']:.0f} s"
                          if "_load_seconds" in b else "")
                 lines.append(f"- {backend}: geometric-mean ratio {b['_geomean_ratio']:.2f}×, "
-                             f"median added {b['_median_added_ms']:.2f} ms{extra}")
+                             f"median added {b['_median_added_ms']:.2f} ms{extra}; load average "
+                             f"{b.get('_load_average_at_start', '?')} → "
+                             f"{b.get('_load_average_at_end', '?')}"
+                             + (f"; demograph's engines {b['_engines']}" if "_engines" in b else ""))
         lines.append("")
     if len(results["sizes"]) > 1:
         first, last = results["sizes"][0], results["sizes"][-1]
@@ -263,7 +273,7 @@ def report(results: dict[str, Any]) -> str:
                   f"{first['size']}, direct / through demograph):", "",
                   "| query | " + " | ".join(b for b in BACKENDS if b in last) + " |",
                   "|---|" + "---:|" * sum(b in last for b in BACKENDS)]
-        for name in [n for n in last["embedded"] if not n.startswith("_")]:
+        for name in [n for n in last[[b for b in BACKENDS if b in last][0]] if not n.startswith("_")]:
             cells = []
             for backend in BACKENDS:
                 if backend in last and backend in first:
@@ -285,22 +295,41 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0,
                         help="time per query after which no more pairs are taken (at least 7)")
     parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md")
+    parser.add_argument("--backends", default=",".join(ALL_BACKENDS),
+                        help="which of embedded,oxigraph,virtuoso to run (the others' earlier "
+                             "figures are kept)")
     parser.add_argument("--out", type=Path, default=BENCH)
     args = parser.parse_args()
-    results: dict[str, Any] = {"machine": machine_facts(), "sizes": [], "notes": args.note,
-                               "runs": args.runs, "seconds": args.seconds}
+    backends = set(args.backends.split(","))
+    path = args.out / "results.json"
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def load() -> dict[str, Any]:
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    # a run of some backends keeps the others' figures of an earlier run, per size
+    previous = load().get("remote", {}) if backends != set(ALL_BACKENDS) else {}
+    results: dict[str, Any] = {"machine": machine_facts(), "notes": args.note,
+                               "runs": args.runs, "seconds": args.seconds,
+                               "sizes": [dict(s) for s in previous.get("sizes", [])]}
+
+    def save(size: dict[str, Any]) -> None:
+        for i, old in enumerate(results["sizes"]):
+            if old["size"] == size["size"]:
+                results["sizes"][i] = {**old, **size}
+                break
+        else:
+            results["sizes"].append(size)
+        results["machine"]["load_average_at_end"] = load_average()
+        existing = load()  # read just before writing: other benchmarks write their own keys
+        existing["remote"] = results
+        path.write_text(json.dumps(existing, indent=1, ensure_ascii=False) + "\n")
+
     for label in args.sizes.split(","):
         with tempfile.TemporaryDirectory(prefix="demograph-remote-bench-") as tmp:
             print(f"size {label} (load average {load_average()}) …", file=sys.stderr)
-            results["sizes"].append(bench_size(parse_size(label), args.runs, args.seconds,
-                                               Path(tmp)))
-    results["machine"]["load_average_at_end"] = load_average()
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "results.json"
-    # read just before writing: other benchmarks write their own keys meanwhile
-    existing = json.loads(path.read_text()) if path.exists() else {}
-    existing["remote"] = results
-    path.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n")
+            save(bench_size(parse_size(label), args.runs, args.seconds, Path(tmp), backends,
+                            save))
     md = args.out / "RESULTS.md"
     text = md.read_text() if md.exists() else ""
     section = report(results)

@@ -123,7 +123,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit", "DEMOGRAPH_RATE_LIMIT", 60, _positive_int,
             "Requests per minute per client on the SPARQL endpoint (0: off)."),
     Setting("result_cache", "DEMOGRAPH_RESULT_CACHE", True, _flag,
-            "Keep serialised results of repeated queries in memory (0: off)."),
+            "Keep serialised results of repeated queries, and rendered /doc pages, in memory (0: off)."),
     Setting("store_url", "DEMOGRAPH_STORE_URL", "", _store_url,
             "Query endpoint of a remote SPARQL 1.1 store to build into and serve from, "
             "instead of DEMOGRAPH_STORE (empty: the embedded store)."),

@@ -44,6 +44,7 @@ class Reader(SignatoryMixin, CommitmentMixin):
         self.minter = minter
         self.blocks: list[Block] = segment(self.text, src.body_start)
         self.sentences: list[Sentence] = sentences(self.text, self.blocks)
+        self._cue_ends: dict[tuple[int, int], int] = {}  # sentence span → end of its first cue
         self.matches: list[Match] = []
         for block in self.blocks:
             if block.kind != "noise":
@@ -115,7 +116,16 @@ class Reader(SignatoryMixin, CommitmentMixin):
         return [r for r in self.refs if start <= r.start and r.end <= end]
 
     def has_cue_before(self, ref_start: int, sentence: Sentence) -> bool:
-        return bool(PARTNER_CUE.search(self.text, sentence.start, ref_start))
+        """Whether a partner cue ("tillsammans med", "i samverkan med" …) ends before
+        ``ref_start`` in ``sentence``. The sentence is scanned once, not once per name in it:
+        a sentence naming many actors would otherwise cost its length times their number."""
+        key = (sentence.start, sentence.end)
+        first_end = self._cue_ends.get(key)
+        if first_end is None:
+            found = PARTNER_CUE.search(self.text, sentence.start, sentence.end)
+            first_end = found.end() if found else -1
+            self._cue_ends[key] = first_end
+        return 0 <= first_end <= ref_start
 
     # --- 3. county and references in context -------------------------------------------
     def settle_county(self, signatories: list[URIRef]) -> None:

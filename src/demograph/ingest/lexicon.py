@@ -157,12 +157,23 @@ def _case_ok(form: str, found: str) -> bool:
 
 
 def _longest_first(matches: Iterable[Match], taken: list[Match]) -> list[Match]:
-    chosen: list[Match] = []
+    """The longest matches that overlap neither each other nor ``taken``. Occupied offsets
+    are marked in a byte mask, so each test costs the match's length: a text that repeats
+    one name thousands of times must not cost the square of that."""
     ordered = sorted(matches, key=lambda m: (-(m.end - m.start), KIND_RANK[m.entry.kind], m.start,
                                              str(m.iri)))
+    if not ordered:
+        return []
+    spans = [*ordered, *taken]
+    low = min(m.start for m in spans)  # the mask covers only the stretch the matches span
+    mask = bytearray(max(m.end for m in spans) - low)
+    for span in taken:
+        mask[span.start - low:span.end - low] = b"\x01" * (span.end - span.start)
+    chosen: list[Match] = []
     for match in ordered:
-        if not any(match.overlaps(c) for c in chosen) and not any(match.overlaps(t) for t in taken):
+        if mask.find(1, match.start - low, match.end - low) == -1:
             chosen.append(match)
+            mask[match.start - low:match.end - low] = b"\x01" * (match.end - match.start)
     return chosen
 
 

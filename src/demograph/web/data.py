@@ -35,9 +35,11 @@ PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 # literals again and again, and building an rdflib Literal (which parses its lexical form) or
 # URIRef costs far more than a dict lookup. Terms are values, so entries never go stale across
 # snapshots; blank nodes are left out (their labels are fresh in every result). Cleared when
-# full rather than kept in LRU order: the bookkeeping would cost more than a refill.
+# full rather than kept in LRU order: the bookkeeping would cost more than a refill. The
+# largest page (a concept's) holds about two thousand terms; 20,000 of them, texts included,
+# are a few tens of MB at most.
 _CONVERTED: dict[Any, Identifier] = {}
-_CONVERTED_MAX = 100_000
+_CONVERTED_MAX = 20_000
 
 
 def to_rdflib(term: Any) -> Identifier:

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
-
 from flask import render_template
 from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,11 +26,9 @@ from ...queries import text
 from ..data import Data, to_rdflib
 from . import kinds
 from ..site import pick
-from .model import Described, Labels, ref, shown
+from .model import HELPERS, Described, Labels, ref, shown
 
 JSONLD_CONTEXT = dict(PREFIXES)
-
-
 _XSD_STRING = str(XSD.string)
 
 
@@ -114,7 +111,7 @@ def render(data: Data, d: Described, formats: list[dict[str, str]], page: int = 
         context = kinds.BUILDERS[kind](data, d)
     return render_template(f"doc/{kind}.html", d=d, kind=kind, kind_name=kinds.kind_name(kind),
                            formats=formats, jsonld=script_safe(jsonld(d.triples, d.iri)), ref=ref,
-                           shown=shown, **context)
+                           shown=shown, **HELPERS, **context)
 
 
 def vocabulary(data: Data, formats: list[dict[str, str]]) -> str:

@@ -173,13 +173,31 @@ CONCEPT_RELATIONS = (
 )
 
 
+def _concept_tables(rows: list[Row]) -> dict[str, dict[Identifier | None, int]]:
+    """Commitments counted by county and by actor type, from each actor's count and keys
+    (``concept-actors.rq``): the län its place lies in, else the place; its type; None for
+    an actor without one. An actor counts once under each of its keys."""
+    made: dict[Identifier, int] = {}
+    keys: dict[Identifier, dict[str, set[Identifier | None]]] = {}
+    for row in rows:
+        actor = row["actor"]
+        made[actor] = _int(row["n"])
+        found = keys.setdefault(actor, {"county": set(), "type": set()})
+        lan = row.get("lan")
+        found["county"].add(lan if lan is not None else row.get("place"))
+        found["type"].add(row.get("type"))
+    tables: dict[str, dict[Identifier | None, int]] = {"county": {}, "type": {}}
+    for actor, n in made.items():
+        for dimension, table in tables.items():
+            for key in keys[actor][dimension]:
+                table[key] = table.get(key, 0) + n
+    return tables
+
+
 def concept(data: Data, d: Described) -> dict[str, Any]:
     rows = data.select(text("pages/concept-commitments"), iri=d.iri)
     labels = Labels().gather(rows, "actor", "actorLabel")
-    tables: dict[str, dict[Identifier | None, int]] = {"county": {}, "type": {}}
-    for dimension in tables:
-        for row in data.select(text(f"pages/concept-by-{dimension}"), iri=d.iri):
-            tables[dimension][row.get("key")] = _int(row["n"])
+    tables = _concept_tables(data.select(text("pages/concept-actors"), iri=d.iri))
     labels.gather(data.select(text("pages/concept-keys")), "key", "label")
     rows.sort(key=lambda r: (labels.text(r["actor"]).casefold(), _int(r["ordinal"])))
     related = {name: d.refs(predicate) for name, predicate, _, _ in CONCEPT_RELATIONS
