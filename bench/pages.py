@@ -79,11 +79,31 @@ def query(port: int, text: str) -> list[dict[str, Any]]:
     return json.loads(connection.getresponse().read())["results"]["bindings"]
 
 
-def time_page(port: int, path: str, accept: str, runs: int, cache: bool) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of ``pid`` and its descendants (the gunicorn worker that
+    renders the pages is a child of ``demograph serve``), from /proc. Unlike wall time it
+    hardly depends on what else the machine runs."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child))
+    except (OSError, IndexError, ValueError):
+        pass
+    return total
+
+
+def time_page(port: int, path: str, accept: str, runs: int, cache: bool,
+              server: int | None = None) -> dict[str, Any]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     times: list[float] = []
     size = 0
+    cpu_start = 0.0
     for i in range(runs + 5):  # five warm-up fetches, not counted
+        if i == 5 and server is not None:
+            cpu_start = cpu_seconds(server)
         started = time.perf_counter()
         connection.request("GET", path, headers={"Accept": accept})
         response = connection.getresponse()
@@ -98,9 +118,11 @@ def time_page(port: int, path: str, accept: str, runs: int, cache: bool) -> dict
         if i >= 5:
             times.append(elapsed)
     connection.close()
+    cpu = (cpu_seconds(server) - cpu_start) / runs if server is not None else None
     times.sort()
     return {"path": path, "accept": accept, "runs": runs, "bytes": size,
-            "p50": percentile(times, 50), "p95": percentile(times, 95), "min": times[0]}
+            "p50": percentile(times, 50), "p95": percentile(times, 95), "min": times[0],
+            "server_cpu_per_fetch": cpu}
 
 
 def local(iri: str) -> str:
@@ -132,7 +154,8 @@ def bench_pages(triples: int, seed: int, runs: int, store: Path | None = None) -
                 ("concept page, theme demokrati (HTML)", "/doc/concept/theme/demokrati", "text/html"),
                 ("actor, Kils kommun (Turtle)", "/doc/org/kommun/1715", "text/turtle"),
             ]
-            timings = [dict(time_page(port, path, accept, runs, cache=False), what=what)
+            timings = [dict(time_page(port, path, accept, runs, cache=False, server=process.pid),
+                            what=what)
                        for what, path, accept in pages]
         finally:
             process.terminate()
@@ -140,8 +163,9 @@ def bench_pages(triples: int, seed: int, runs: int, store: Path | None = None) -
         process, port = serve(store, work / "serve-cached.log", cache=True)
         try:
             for timing, (_, path, accept) in zip(timings, pages):
-                warm = time_page(port, path, accept, runs, cache=True)
-                timing["warm"] = {k: warm[k] for k in ("p50", "p95", "min", "bytes")}
+                warm = time_page(port, path, accept, runs, cache=True, server=process.pid)
+                timing["warm"] = {k: warm[k] for k in ("p50", "p95", "min", "bytes",
+                                                       "server_cpu_per_fetch")}
         finally:
             process.terminate()
             process.wait(timeout=15)
@@ -159,13 +183,17 @@ def render(r: dict[str, Any]) -> str:
              f"(seed {r['seed']}); each page fetched {r['pages'][0]['runs']} "
              "times over one keep-alive connection after 5 warm-up fetches; wall time at the client. "
              "*Cold*: the rendered-page cache off (`DEMOGRAPH_RESULT_CACHE=0`), every fetch renders "
-             "the page (queries, template, JSON-LD); *warm*: the cache on, every counted fetch a hit.",
-             "", "| page | cold p50 | cold p95 | cold min | warm p50 | warm p95 | bytes |",
-             "|---|---|---|---|---|---|---|"]
+             "the page (queries, template, JSON-LD); *warm*: the cache on, every counted fetch a hit. "
+             "*Server CPU* is the serving processes' CPU time (user + system, from /proc) over the "
+             "counted fetches, per fetch: what a page costs, whatever else the machine is doing.",
+             "", "| page | cold p50 | cold p95 | cold min | cold server CPU | warm p50 | warm p95 | bytes |",
+             "|---|---|---|---|---|---|---|---|"]
     ms = lambda s: f"{s * 1000:.1f} ms"  # noqa: E731
     for p in r["pages"]:
         warm = p.get("warm", {})
+        cpu = p.get("server_cpu_per_fetch")
         lines.append(f"| {p['what']} | {ms(p['p50'])} | {ms(p['p95'])} | {ms(p['min'])} | "
+                     f"{ms(cpu) if cpu is not None else '–'} | "
                      f"{ms(warm['p50']) if warm else '–'} | {ms(warm['p95']) if warm else '–'} | "
                      f"{p['bytes']:,} |")
     actor = r["pages"][0]["p50"]

@@ -5,6 +5,8 @@ navigation or list introductions; who made it, and of which type. A mixin of
 
 from __future__ import annotations
 
+import bisect
+
 from rdflib import URIRef
 
 from .cues import (COMMIT_VERB, COMMITMENT_HEADING, INTENT, QUOTE_BLOCK, SELF_NOUNS, SIGN_VERB,
@@ -15,11 +17,18 @@ from .segment import Block, Sentence
 
 class CommitmentMixin:
     def goal_matches(self) -> list[Match]:
-        return [m for m in self.matches
+        found = getattr(self, "_goal_matches", None)
+        if found is None:  # the matches are fixed once the text is read
+            found = self._goal_matches = [
+                m for m in self.matches
                 if m.entry.kind == "concept" and m.entry.scheme == "declaration-goal"]
+            self._goal_starts = [m.start for m in found]
+        return found
 
     def _goals_in(self, start: int, end: int) -> list[Match]:
-        return [m for m in self.goal_matches() if start <= m.start < end]
+        goals = self.goal_matches()
+        return goals[bisect.bisect_left(self._goal_starts, start):
+                     bisect.bisect_left(self._goal_starts, end)]
 
     def is_goal(self, start: int, end: int, prose: bool = False) -> bool:
         """A restated general goal, not a commitment of its own.
@@ -148,8 +157,9 @@ class CommitmentMixin:
             block = self.blocks[sentence.block] if sentence else None
             end = candidate.end
             if block is not None:
-                following = [c.start for c in found[i + 1:] if block.start <= c.start < block.end]
-                end = following[0] if following else block.end
+                # candidates come in text order: only the next one can end this one early
+                following = found[i + 1].start if i + 1 < len(found) else -1
+                end = following if block.start <= following < block.end else block.end
                 while end > candidate.end and self.text[end - 1].isspace():
                     end -= 1
             out.append(Candidate(candidate.start, end, candidate.context_start,
@@ -198,9 +208,10 @@ class CommitmentMixin:
                and not self.has_cue_before(r.start, self.sentence_at(r.start) or _whole(candidate))]
         if own and len(signatories) > 1:
             return own[0]
-        before = [r.iri for r in self.refs if r.end <= candidate.start and r.iri in signatories]
-        if before:
-            return before[-1]
+        # the last signatory named before the commitment (refs are in text order)
+        for ref in reversed(self.refs[:bisect.bisect_left(self._ref_starts(), candidate.start)]):
+            if ref.end <= candidate.start and ref.iri in signatories:
+                return ref.iri
         return signatories[0]
 
     def infer_type(self, start: int, end: int) -> str:

@@ -15,6 +15,8 @@ The reading goes in passes over the segmented text (see ``segment``):
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from collections import Counter
 from datetime import date
@@ -45,11 +47,18 @@ class Reader(SignatoryMixin, CommitmentMixin):
         self.blocks: list[Block] = segment(self.text, src.body_start)
         self.sentences: list[Sentence] = sentences(self.text, self.blocks)
         self._cue_ends: dict[tuple[int, int], int] = {}  # sentence span → end of its first cue
+        # Lookups by offset are binary searches over these (blocks and sentences are disjoint
+        # and in text order): a long text must cost its length, not the square of it.
+        self._block_starts = [b.start for b in self.blocks]
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._runs = self._list_runs()
         self.matches: list[Match] = []
         for block in self.blocks:
             if block.kind != "noise":
                 self.matches.extend(select(lexicon.find(self.text, block.start, block.end)))
+        self._match_starts = [m.start for m in self.matches]  # matches come in text order
         self.quotes = self._quote_spans()
+        self._quote_index = _Stabbing(self.quotes)
         self.issued = self._dateline()
         self.default_year = self.issued.year if self.issued else self._common_year()
         self.title_block = next((b for b in self.blocks if b.kind == "heading"), None) or next(
@@ -64,7 +73,7 @@ class Reader(SignatoryMixin, CommitmentMixin):
 
     # --- helpers --------------------------------------------------------------------------
     def in_quote(self, start: int) -> bool:
-        return any(a <= start < b for a, b in self.quotes)
+        return self._quote_index.covers(start)
 
     def _quote_spans(self) -> list[tuple[int, int]]:
         spans = [(m.start(), m.end()) for m in re.finditer(r"[”\"«„][^”\"»\n]{20,}[”\"»]", self.text)]
@@ -82,14 +91,21 @@ class Reader(SignatoryMixin, CommitmentMixin):
 
     def list_run(self, index: int) -> list[int]:
         """The indices of the list items that stand together with block ``index``."""
-        run = [index]
-        for step in (-1, 1):
-            j = index + step
-            while 0 <= j < len(self.blocks) and self.blocks[j].kind in ("item", "noise"):
-                if self.blocks[j].kind == "item":
-                    run.append(j)
-                j += step
-        return sorted(run)
+        return self._runs.get(index) or [index]
+
+    def _list_runs(self) -> dict[int, list[int]]:
+        """Each item's run: the items of a stretch of items and page noise, computed once."""
+        runs: dict[int, list[int]] = {}
+        current: list[int] = []
+        for j, block in enumerate([*self.blocks, None]):
+            if block is not None and block.kind in ("item", "noise"):
+                if block.kind == "item":
+                    current.append(j)
+                continue
+            for member in current:
+                runs[member] = current
+            current = []
+        return runs
 
     def _dateline(self) -> date | None:
         """A date standing alone near the top, or "Publicerad 14 december 2021"."""
@@ -107,13 +123,39 @@ class Reader(SignatoryMixin, CommitmentMixin):
         return max(plausible, key=lambda y: (plausible[y], -y)) if plausible else None
 
     def block_index(self, offset: int) -> int:
-        return next(i for i, b in enumerate(self.blocks) if b.start <= offset < b.end)
+        i = bisect.bisect_right(self._block_starts, offset) - 1
+        if i < 0 or not offset < self.blocks[i].end:
+            raise ValueError(f"offset {offset} is in no block")
+        return i
 
     def sentence_at(self, offset: int) -> Sentence | None:
-        return next((s for s in self.sentences if s.start <= offset < s.end), None)
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def matches_in(self, start: int, end: int) -> list[Match]:
+        """The name and concept matches that lie within ``start``–``end``."""
+        first = bisect.bisect_left(self._match_starts, start)
+        last = bisect.bisect_left(self._match_starts, end)
+        return [m for m in self.matches[first:last] if m.end <= end]
 
     def refs_in(self, start: int, end: int) -> list[Ref]:
-        return [r for r in self.refs if start <= r.start and r.end <= end]
+        starts = self._ref_starts()
+        first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        return [r for r in self.refs[first:last] if r.end <= end]
+
+    def _ref_starts(self) -> list[int]:
+        """Starts of ``self.refs``, rebuilt when the references change (they are added to,
+        then sorted, once, when the county is settled)."""
+        key = (len(self.refs), id(self.refs[0]) if self.refs else 0,
+               id(self.refs[-1]) if self.refs else 0)
+        if getattr(self, "_ref_key", None) != key:
+            self._ref_key = key
+            self._ref_start_list = [r.start for r in self.refs]
+            if self._ref_start_list != sorted(self._ref_start_list):
+                raise RuntimeError("references must be in text order")
+        return self._ref_start_list
 
     def has_cue_before(self, ref_start: int, sentence: Sentence) -> bool:
         """Whether a partner cue ("tillsammans med", "i samverkan med" …) ends before
@@ -143,7 +185,7 @@ class Reader(SignatoryMixin, CommitmentMixin):
 
     def add_contextual_refs(self, signatories: list[URIRef]) -> None:
         """Resolve "länsstyrelsen", "regionen", "kommunen" and "länets kommuner"."""
-        taken = [(r.start, r.end) for r in self.refs]
+        taken_index = _Stabbing([(r.start, r.end) for r in self.refs])
         kommun_signatories = [a for a in signatories
                               if a in self.lex.actors and "kommun" in self.lex.actors[a].types]
         for match in self.matches:
@@ -165,7 +207,7 @@ class Reader(SignatoryMixin, CommitmentMixin):
                 if block.kind == "noise":
                     continue
                 for m in _GROUP_GENERIC.finditer(self.text, block.start, block.end):
-                    if not any(a < m.end() and m.start() < b for a, b in taken):
+                    if not taken_index.overlaps(m.start(), m.end()):
                         self.refs.append(Ref(m.start(), m.end(), m.group(0), group, "group", False))
         self.refs.sort(key=lambda r: r.start)
 
@@ -215,3 +257,26 @@ def extract_text(src: SourceText, source_name: str, lexicon: Lexicon, minter: Mi
         commitment.mentions = finder.mentions(commitment, candidate.context_start)
         extraction.commitments.append(commitment)
     return extraction
+
+
+class _Stabbing:
+    """Spans (which may overlap), sorted by start with a running maximum of their ends, so
+    "is this offset inside one?" and "does this range meet one?" are binary searches."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []  # the furthest end among the spans up to each
+        furthest = -1
+        for _, b in ordered:
+            furthest = max(furthest, b)
+            self.reach.append(furthest)
+
+    def covers(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.starts, offset)
+        return i > 0 and self.reach[i - 1] > offset
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span ``a``–``b`` has ``a < end`` and ``start < b``."""
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.reach[i - 1] > start

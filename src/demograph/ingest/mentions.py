@@ -69,8 +69,7 @@ class MentionFinder:
                 continue  # "länsstyrelsen" in passing is context, not a partner
             add(ref.iri, "partner", ref.start, ref.end)
 
-        concepts = [m for m in self.r.matches
-                    if start <= m.start and m.end <= end and m.entry.kind == "concept"]
+        concepts = [m for m in self.r.matches_in(start, end) if m.entry.kind == "concept"]
         categories = [m for m in concepts if m.entry.scheme == "actor-type" and self._is_category(m)]
         for match in categories:
             add(match.iri, "category", match.start, match.end)
