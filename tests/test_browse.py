@@ -9,11 +9,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
+from pathlib import Path
 
 import html5rdf
 import pytest
 
+from demograph.examples import for_base, load_examples
+from demograph.web import create_app
+
 from .conftest import Server
+
+OTHER_BASE = "http://data.example/"
 
 KIL = "/doc/org/kommun/1715"
 KARLSTAD = "/doc/org/kommun/1780"
@@ -109,15 +115,45 @@ def test_home_says_what_the_data_is_with_the_stores_counts(server: Server) -> No
         assert entry in page.links
 
 
+def example_links(html: str) -> list[tuple[str, str]]:
+    """The page's links into the editor, as (path, query they open)."""
+    opened = []
+    for link in Page(html).links:
+        parts = urllib.parse.urlsplit(link)
+        query = urllib.parse.parse_qs(parts.query).get("query")
+        if parts.path == "/query" and query:
+            opened.append((parts.path, query[0]))
+    return opened
+
+
 def test_home_lists_the_example_questions_opening_in_the_editor(server: Server) -> None:
-    examples = pytest.importorskip("demograph.examples").load_examples()
     html = get(server, "/")[1]
-    page = Page(html)
-    opened = [urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["query"][0]
-              for link in page.links if link.startswith("/query?")]
-    assert opened == [example.query for example in examples]
-    for example in examples:
+    # the workbench's own list of examples is what the home page links to, one link each
+    built = example_links(get(server, "/query")[1])
+    assert [query for _, query in built] == [example.query for example in load_examples()]
+    assert example_links(html) == built
+    for example in load_examples():
         assert example.title_sv in html.replace("&#39;", "'").replace("&#34;", '"')
+    # in English, each link opens the editor in English: one lang parameter, not two
+    english = [urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
+               for link in Page(get(server, "/?lang=en")[1]).links
+               if urllib.parse.urlsplit(link).path == "/query" and "query=" in link]
+    assert len(english) == len(load_examples())
+    assert all(params.get("lang") == ["en"] for params in english)
+
+
+def test_home_examples_follow_the_configured_base(seed_store: Path) -> None:
+    """Under another DEMOGRAPH_BASE an example naming an instance IRI opens with that base's
+    IRI, as the workbench lists it; a link with the default base would find nothing."""
+    client = create_app(store=seed_store, rate_limit=0, base=OTHER_BASE).test_client()
+    home = client.get("/").get_data(as_text=True)
+    editor = client.get("/query").get_data(as_text=True)
+    expected = [("/query", for_base(example.query, OTHER_BASE)) for example in load_examples()]
+    assert example_links(home) == expected
+    assert example_links(editor) == expected
+    moved = [query for _, query in expected if f"<{OTHER_BASE}id/" in query]
+    assert moved, "no example names an instance IRI, so the base is not tested"
+    assert not any("<https://w3id.org/demograph/id/" in query for _, query in expected)
 
 
 def test_home_in_english(server: Server) -> None:

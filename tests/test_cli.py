@@ -253,6 +253,26 @@ def test_readme_documents_every_setting_and_command() -> None:
         assert command in readme, f"{command!r} is not in the README"
 
 
+def test_readme_command_table_lists_exactly_each_commands_options() -> None:
+    """Every option of every command is in its README row, and the row names no other."""
+    import click
+
+    from demograph.cli import cli
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for name, command in cli.commands.items():
+        rows = [line for line in readme.splitlines() if line.startswith(f"| `demograph {name} ")
+                or line.startswith(f"| `demograph {name}`")]
+        assert len(rows) == 1, f"README: no single table row for `demograph {name}`"
+        usage = rows[0].split("`")[1]
+        documented = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", usage))
+        options = [p.opts for p in command.params if isinstance(p, click.Option) and p.name != "help"]
+        for spellings in options:  # -f or --file: either spelling will do
+            assert documented & set(spellings), f"README: `demograph {name}` row lacks {spellings}"
+        real = {opt for spellings in options for opt in spellings}
+        assert documented <= real, f"README: `demograph {name}` row names {documented - real}"
+
+
 def test_a_statement_several_texts_make_is_counted_once(seed_store: Path) -> None:
     """The default graph is the merge of the named graphs: the Demokrativecka that three
     Värmland texts describe has one start date, not three."""
@@ -263,3 +283,40 @@ def test_a_statement_several_texts_make_is_counted_once(seed_store: Path) -> Non
     described_in = run_cli("query", f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{event}> ?p ?o }} }}",
                            "--format", "csv", store=seed_store)
     assert len(described_in.out.split()) - 1 == 3  # the named graphs keep who said it
+
+
+@pytest.mark.parametrize("args", [("validate",), ("load", "DATA")])
+def test_commands_for_the_embedded_store_refuse_a_remote_one(args: tuple[str, ...], own_store: Path,
+                                                             tmp_path: Path) -> None:
+    """With DEMOGRAPH_STORE_URL set, `validate` and `load` must not quietly work on the
+    local store instead: they say they are for the embedded store and change nothing."""
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(f"<{KIL}> <http://www.w3.org/2000/01/rdf-schema#comment> \"x\" .\n")
+    before = _count(own_store), sorted(p.name for p in own_store.iterdir())
+    argv = [extra if a == "DATA" else a for a in args]
+    result = run_cli(*argv, store=own_store, env={"DEMOGRAPH_STORE_URL": "http://127.0.0.1:9/query"})
+    assert result.code == 2, result.out + result.err
+    assert f"demograph {args[0]}" in result.err and "embedded store only" in result.err
+    assert "DEMOGRAPH_STORE_URL" in result.err and "Traceback" not in result.err
+    assert result.out == ""
+    assert (_count(own_store), sorted(p.name for p in own_store.iterdir())) == before
+
+
+def test_validating_files_needs_no_store_even_with_a_remote_one_set(tmp_path: Path) -> None:
+    """`validate FILES` reads only the files, so a configured remote store does not matter."""
+    ttl = tmp_path / "one.ttl"
+    ttl.write_text("<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\"@sv .\n")
+    result = run_cli("validate", ttl, env={"DEMOGRAPH_STORE_URL": "http://127.0.0.1:9/query"})
+    assert result.code in (0, 1), result.err
+    assert "embedded store only" not in result.err
+
+
+def test_query_and_export_on_an_unreachable_remote_store_fail_clearly(seed_store: Path) -> None:
+    """Named, the remote store is used — an unreachable one is an error, never the local
+    store's answer."""
+    url = "http://127.0.0.1:9/query"
+    for args in (("query", COUNT_COMMITMENTS), ("export", "--format", "nt")):
+        result = run_cli(*args, store=seed_store, env={"DEMOGRAPH_STORE_URL": url}, timeout=60)
+        assert result.code == 2, result.out[:200] + result.err
+        assert f"the store at {url} is not reachable" in result.err
+        assert result.out == "" and "Traceback" not in result.err

@@ -215,6 +215,16 @@ def test_etag_gives_304_and_differs_by_format_and_language(server: Server) -> No
     assert status == 200 and b"Kils kommun" in body
 
 
+def test_if_none_match_star_is_304_only_for_what_exists(server: Server) -> None:
+    # "*" matches any current representation: there is one of Kil, and none of kommun 9999
+    status, headers, body = fetch(server, "/doc/org/kommun/1715", {"If-None-Match": "*"})
+    assert status == 304 and body == b"" and headers["etag"]
+    status, _, body = fetch(server, "/doc/org/kommun/9999", {"If-None-Match": "*"})
+    assert status == 404 and "https://w3id.org/demograph/id/org/kommun/9999" in body.decode("utf-8")
+    status, _, body = fetch(server, "/doc/org/kommun/9999.ttl", {"If-None-Match": '"x", *'})
+    assert status == 404
+
+
 @pytest.mark.parametrize("name,document", [
     ("/id/org/kommun/1715", "/doc/org/kommun/1715"),
     ("/id/commitment/kommun-1715/3", "/doc/commitment/kommun-1715/3"),

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from demograph.errors import DemographError, QueryError
+from demograph.errors import DemographError, InputError, QueryError
 from demograph.knowledge import Knowledge
 from demograph.pipeline import extract_bytes, facts
 from demograph.querycheck import check_query
@@ -204,6 +204,29 @@ def test_regression_guard_refuses(case: Path) -> None:
         listener.close()
 
 
+# What each reader case must give: refused with an InputError whose message says why, or read
+# with this many commitments (and then held to the reader's contract, passages and RDF).
+READER_EXPECTED: dict[str, tuple[str, str | int]] = {
+    "headings-without-items.txt": ("reads", 0),
+    "nfd-and-soft-hyphens.txt": ("reads", 5),
+    "nul-bytes.txt": ("refused", "binary data, not a text (NUL bytes at offset 2000)"),
+    "one-line-repeated.txt": ("reads", 150),
+    "utf16-cut-mid-character.txt": ("refused", "not valid UTF-16"),
+}
+
+
+def test_every_reader_case_states_its_outcome() -> None:
+    assert sorted(READER_EXPECTED) == [case.name for case in _cases("reader")]
+
+
 @pytest.mark.parametrize("case", _cases("reader"), ids=lambda p: p.name)
 def test_regression_reader(case: Path, knowledge: Knowledge) -> None:
-    read(case.read_bytes(), knowledge)
+    assert case.name in READER_EXPECTED, f"add {case.name}'s expected outcome to READER_EXPECTED"
+    outcome, detail = READER_EXPECTED[case.name]
+    if outcome == "refused":
+        with pytest.raises(InputError) as refused:
+            extract_bytes(case.read_bytes(), "fuzz.txt", knowledge)
+        assert str(detail) in str(refused.value)
+    else:
+        assert len(extract_bytes(case.read_bytes(), "fuzz.txt", knowledge).commitments) == detail
+        read(case.read_bytes(), knowledge)  # every passage its text, and the RDF made

@@ -231,6 +231,18 @@ def test_english_page_marks_swedish_text(server: Server) -> None:
     assert "/doc/commitment/kommun-1715/1?lang=en" in page.hrefs()
 
 
+def test_title_of_an_english_page_is_plain_text_when_the_label_is_swedish(server: Server) -> None:
+    page = get_page(server, "/doc/org/studieforbund/medborgarskolan?lang=en")
+    # the label has no English form: the heading marks it Swedish ...
+    heading = page.all("h1")[0]
+    assert [e.attrs.get("lang") for e in page.elements if "h1" in e.parents] == ["sv"]
+    # ... but <title> holds text only, so the same label is there as it is, and no markup
+    [title] = page.all("title")
+    assert not [e.tag for e in page.elements if "title" in e.parents]
+    assert "<span" not in title.text and "lang=" not in title.text
+    assert " ".join(title.text.split()) == " ".join(heading.text.split()) + " – demograph"
+
+
 EVIL = "https://w3id.org/demograph/id/test/evil"
 
 

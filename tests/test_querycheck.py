@@ -81,3 +81,16 @@ def test_never_hangs_or_crashes_on_arbitrary_input(text: str) -> None:
         analyse(text)
     except QueryError:
         pass
+
+
+def test_keywords_inside_names_are_not_keywords() -> None:
+    """A prefix label, prefixed name or variable spelt like a keyword is a name: it changes
+    neither the query's form, nor whether it names its graphs, nor makes it an update."""
+    from demograph.querycheck import analyse
+
+    assert analyse("PREFIX construct: <urn:x#> SELECT * { ?s construct:a ?o }").form == "select"
+    assert analyse("PREFIX insert: <urn:x#> SELECT * { ?s insert:a ?o }").form == "select"
+    assert not analyse("SELECT ?from { ?s <urn:p> ?from }").has_dataset
+    assert not analyse("PREFIX ex: <urn:x#> SELECT * { ?s ex:from ?o . ?s ex:a-from ?o }").has_dataset
+    assert analyse("SELECT * FROM <urn:g> { ?s ?p ?o }").has_dataset
+    assert analyse("ASK { ?s ?p ?o }").form == "ask"

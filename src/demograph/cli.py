@@ -45,6 +45,35 @@ store_url_option = click.option(
          "[env DEMOGRAPH_STORE_URL].")
 
 
+def _embedded_only(settings: Settings, command: str) -> None:
+    """Refuse, rather than silently use the local store, when a remote store is configured."""
+    if settings.store_url:
+        raise click.UsageError(
+            f"`demograph {command}` works on the embedded store only, but a remote store is "
+            f"configured (DEMOGRAPH_STORE_URL={settings.store_url}); unset it to use "
+            f"{settings.store}")
+
+
+def _as_oxigraph(result: Any) -> Any:
+    """A remote store's answer (the Store protocol's values) as the pyoxigraph result
+    ``results.render`` writes."""
+    import pyoxigraph as ox
+
+    from .store.protocol import Solutions, Triples
+
+    if isinstance(result, Triples):
+        held = ox.Store()
+        held.extend(ox.Quad(t.subject, t.predicate, t.object) for t in result.triples)
+        return held.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    if isinstance(result, Solutions):
+        from .web.results import solutions_json
+
+        body = solutions_json(result.variables, result.rows)
+    else:
+        body = b'{"head":{},"boolean":%s}' % (b"true" if result else b"false")
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+
 def _remote(settings: Settings) -> Any:
     """The remote store the settings name, or None for the embedded one."""
     if not settings.store_url:
@@ -147,6 +176,8 @@ def validate(files: tuple[Path, ...], store: Path | None, as_json: bool) -> None
     from .validate import validate as run_validate
 
     settings = _load_settings(store=store)
+    if not files:
+        _embedded_only(settings, "validate")
     knowledge = _knowledge(settings)
     if files:
         quads = [q for f in files for q in parse_file(f)]
@@ -173,8 +204,9 @@ def validate(files: tuple[Path, ...], store: Path | None, as_json: bool) -> None
               show_default=True, help="Output format (graphs from CONSTRUCT/DESCRIBE: Turtle, "
                                       "N-Triples or JSON-LD).")
 @store_option
+@store_url_option
 def query(query: str | None, query_file: Path | None, example_name: str | None,
-          list_examples: bool, fmt: str, store: Path | None) -> None:
+          list_examples: bool, fmt: str, store: Path | None, store_url: str | None) -> None:
     """Run a read-only SPARQL query on the store (the merge of all its graphs): QUERY,
     -f FILE or --example NAME."""
     from . import examples
@@ -188,7 +220,8 @@ def query(query: str | None, query_file: Path | None, example_name: str | None,
         return
     if sum(given is not None for given in (query, query_file, example_name)) != 1:
         raise click.UsageError("give a QUERY, -f FILE or --example NAME (one of them)")
-    settings = _load_settings(store=store)
+    settings = _load_settings(store=store, store_url=store_url)
+    remote = _remote(settings)
     if example_name is not None:
         try:
             text = examples.for_base(examples.example(example_name).query, settings.base)
@@ -202,7 +235,13 @@ def query(query: str | None, query_file: Path | None, example_name: str | None,
     else:
         text = query or ""
     check_query(text)
-    result = Store(settings.store).query(text)
+    if remote is not None:
+        try:
+            result = _as_oxigraph(remote.query(text))
+        finally:
+            remote.close()
+    else:
+        result = Store(settings.store).query(text)
     try:
         output = render(result, fmt)
     except (OSError, SyntaxError) as exc:  # evaluation errors surface while serialising
@@ -222,6 +261,7 @@ def load(files: tuple[Path, ...], graph: str | None, store: Path | None) -> None
     from .load import load as run_load
 
     settings = _load_settings(store=store)
+    _embedded_only(settings, "load")
     report = run_load(list(files), settings.store, _knowledge(settings), graph)
     if not report.published:
         click.echo(report.validation.format_text(limit=50), err=True)
@@ -236,24 +276,36 @@ def load(files: tuple[Path, ...], graph: str | None, store: Path | None) -> None
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to a file (.gz compresses) instead of standard output.")
 @store_option
-def export(fmt: str, output: Path | None, store: Path | None) -> None:
+@store_url_option
+def export(fmt: str, output: Path | None, store: Path | None, store_url: str | None) -> None:
     """Dump the whole store."""
+    import contextlib
     import gzip
+    import tempfile
 
     from .load import export as run_export
     from .store import Store
 
-    settings = _load_settings(store=store)
-    opened = Store(settings.store)
-    union = opened.manifest.union_default
-    if output is None:
-        run_export(opened.db, fmt, sys.stdout.buffer, union)
-        return
-    try:
-        with (gzip.open(output, "wb") if output.suffix == ".gz" else open(output, "wb")) as handle:
-            run_export(opened.db, fmt, handle, union)  # type: ignore[arg-type]
-    except OSError as exc:
-        raise click.UsageError(f"{output}: cannot write: {exc.strerror}") from None
+    settings = _load_settings(store=store, store_url=store_url)
+    remote = _remote(settings)
+    with contextlib.ExitStack() as stack:
+        if remote is not None:  # copied graph by graph into a temporary store, as serve's dumps
+            from .dumps import remote_source
+
+            stack.callback(remote.close)
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="demograph-export-")))
+            db, union = stack.enter_context(remote_source(remote, remote.version(), workdir))
+        else:
+            opened = Store(settings.store)
+            db, union = opened.db, opened.manifest.union_default
+        if output is None:
+            run_export(db, fmt, sys.stdout.buffer, union)
+            return
+        try:
+            with (gzip.open(output, "wb") if output.suffix == ".gz" else open(output, "wb")) as handle:
+                run_export(db, fmt, handle, union)  # type: ignore[arg-type]
+        except OSError as exc:
+            raise click.UsageError(f"{output}: cannot write: {exc.strerror}") from None
 
 
 @cli.command()

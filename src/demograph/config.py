@@ -124,6 +124,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Requests per minute per client on the SPARQL endpoint (0: off)."),
     Setting("result_cache", "DEMOGRAPH_RESULT_CACHE", True, _flag,
             "Keep serialised results of repeated queries, and rendered /doc pages, in memory (0: off)."),
+    Setting("proxy_hops", "DEMOGRAPH_PROXY_HOPS", 0, _positive_int,
+            "Reverse proxies in front of `serve` whose X-Forwarded-For/-Proto/-Host/-Port "
+            "headers are trusted for the client's address and the public URL (0: none, the "
+            "headers are ignored; behind deploy/nginx.conf: 1)."),
     Setting("store_url", "DEMOGRAPH_STORE_URL", "", _store_url,
             "Query endpoint of a remote SPARQL 1.1 store to build into and serve from, "
             "instead of DEMOGRAPH_STORE (empty: the embedded store)."),
@@ -167,6 +171,7 @@ class Settings:
     max_rows: int
     rate_limit: int
     result_cache: bool
+    proxy_hops: int = 0
     store_url: str = ""
     store_update_url: str = ""
     store_user: str = ""

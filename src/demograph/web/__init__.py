@@ -39,6 +39,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(ld.bp)
     _register_errors(app)
     app.after_request(_cors)
+    if settings.proxy_hops > 0:  # only then: otherwise a client could forge its address
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops, x_port=hops)
     return app
 
 

@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, render_template, request
 from rdflib import Literal, URIRef
@@ -19,7 +18,8 @@ from ..prefixes import PREFIXES
 from ..queries import text
 from ..search import Document, Hit, Index
 from .data import Data, Row
-from .site import label, lang, pick, t
+from .site import label, pick, t
+from .workbench import example_items
 
 bp = Blueprint("browse", __name__)
 
@@ -68,23 +68,14 @@ def _param(name: str) -> str:
 
 
 # --- home ---------------------------------------------------------------------------------
-def _examples() -> list[Any]:
-    """The workbench's example questions; none until that module exists."""
-    try:
-        from ..examples import load_examples
-    except ImportError:
-        return []
-    return load_examples()
-
-
 @bp.route("/")
 def home() -> str:
     row = data().select(text("browse/counts"))[0]
     counts = {name: int(value) for name, value in row.items()}  # type: ignore[call-overload]
     counts["triples"] = data().count()
     manifest = current_app.extensions["demograph"].manifest()
-    examples = [{"title": e.title(lang()), "description": e.description(lang()),
-                 "href": "/query?" + urlencode({"query": e.query})} for e in _examples()]
+    # built as the workbench lists them: under the configured base, in the page's language
+    examples = example_items()
     return render_template("browse/home.html", counts=counts, examples=examples,
                            built=manifest.created)
 

@@ -27,6 +27,10 @@ class Job:
     base_iri: str | None = None  # what relative IRIs in the query resolve against
     union_default: bool = False  # a snapshot without a merged default graph (older builds)
     in_memory: bool = False  # the snapshot is small enough for the worker to copy into memory
+    # only parse the query (for a remote store, which then runs it): Oxigraph cannot parse
+    # without evaluating, and evaluating even on an empty store can take minutes and memory
+    # (BIND(CONCAT(…)) doubled), so the check too runs in a killable, memory-capped worker
+    check_only: bool = False
 
 
 @dataclass(frozen=True)

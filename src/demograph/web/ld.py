@@ -4,7 +4,8 @@ document about them (Cool URIs, 303 See Other).
 ``/doc/<path>`` serves HTML, Turtle, JSON-LD, N-Triples or RDF/XML, chosen by a suffix
 (``.ttl`` …) or else by ``Accept`` with q-values; every answer names its alternatives in
 ``Link`` headers and varies on ``Accept``. The ETag is the snapshot, the path, the query
-string and the format, so ``If-None-Match`` is answered with a 304 before any query runs.
+string and the format, so ``If-None-Match`` naming it is answered with a 304 before any query
+runs (``*`` only once the resource is known to exist).
 Paths map to IRIs under the configured base (``DEMOGRAPH_BASE``) and the fixed vocabulary
 namespaces, so the data is served the same on any host.
 """
@@ -155,10 +156,21 @@ def _cached(version: str, etag: str, make: Callable[[], Response]) -> Response:
     return response
 
 
-def _not_modified(etag: str) -> bool:
+def _sent_tags() -> set[str]:
     sent = request.headers.get("If-None-Match", "")
-    tags = {tag.strip().removeprefix("W/") for tag in sent.split(",")}
+    return {tag.strip().removeprefix("W/") for tag in sent.split(",")}
+
+
+def _not_modified(etag: str) -> bool:
+    """Whether ``If-None-Match`` names this ETag or ``*``: for resources that always exist."""
+    tags = _sent_tags()
     return etag in tags or "*" in tags
+
+
+def _named(etag: str) -> bool:
+    """Whether ``If-None-Match`` names this very ETag (handed out only with a 200, and it hashes
+    the snapshot, so naming it proves the resource exists); ``*`` waits for the existence check."""
+    return etag in _sent_tags()
 
 
 def _headers(response: Response, alternates: list[dict[str, str]], etag: str) -> Response:
@@ -201,11 +213,15 @@ def document(rest: str) -> Response:
     data = runtime().data
     version = data.version()
     etag = _etag(version, path, fmt)
-    if _not_modified(etag):
+    if _named(etag):
         return _headers(Response(status=304), alternates, etag)
     iri = iri_of(bare)
     if not _valid_iri(iri):
         return _not_found(iri, fmt, alternates)
+    if "*" in _sent_tags():  # "any current representation": only if there is one
+        if not pages.exists(data, URIRef(iri)):
+            return _not_found(iri, fmt, alternates)
+        return _headers(Response(status=304), alternates, etag)
 
     def make() -> Response:
         described = pages.describe(data, URIRef(iri))

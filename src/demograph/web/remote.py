@@ -26,7 +26,7 @@ def execute_remote(store: RemoteStore, job: Job, timeout: float) -> Outcome:
     try:
         result = run(job.query, default_graphs=job.default_graphs,
                      named_graphs=job.named_graphs, max_rows=job.max_rows,
-                     timeout=timeout, base_iri=job.base_iri)
+                     timeout=timeout, base_iri=job.base_iri, checked=True)
     except QueryError as exc:
         return Outcome(exc.http_status, "text/plain; charset=utf-8", str(exc).encode())
     if isinstance(result, JsonRows):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -67,6 +68,9 @@ class Runtime:
         if self.remote is not None:
             from .remote import execute_remote
 
+            checked = self.pool().run(replace(job, check_only=True), gone=gone)
+            if checked.status != 200:
+                return checked
             return execute_remote(self.remote, job, self.settings.query_timeout)
         return self.pool().run(job, gone=gone)
 

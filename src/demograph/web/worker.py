@@ -36,12 +36,13 @@ class Snapshot:
     def __init__(self, path: str) -> None:
         self.disk = ox.Store.read_only(str(Path(path) / "db"))
         self.memory: ox.Store | None = None
+        self._dropped = False  # superseded: a copy still being made is thrown away
         self._loader: threading.Thread | None = None
 
     def store(self, copy_to_memory: bool) -> ox.Store:
         if self.memory is not None:
             return self.memory
-        if copy_to_memory and self._loader is None:
+        if copy_to_memory and self._loader is None and not self._dropped:
             # daemon: a worker being replaced must not wait for a copy nobody will use
             self._loader = threading.Thread(target=self._copy, daemon=True)
             self._loader.start()
@@ -57,12 +58,14 @@ class Snapshot:
             data = buffer.getvalue()
             del buffer
             memory.bulk_load(data, format=ox.RdfFormat.N_QUADS)
-            self.memory = memory
+            if not self._dropped:  # a newer snapshot arrived meanwhile: keep one copy only
+                self.memory = memory
         except Exception as exc:  # noqa: BLE001 — any failure: keep reading from disk
             print(f"demograph query worker: the in-memory copy failed, reading from disk: "
                   f"{exc}", file=sys.stderr)
 
     def drop_memory(self) -> None:
+        self._dropped = True
         self.memory = None
 
 
@@ -74,10 +77,27 @@ def serve(conn: Connection) -> None:
             job: Job = conn.recv()
         except (EOFError, OSError):
             return  # the server went away
-        conn.send(_run(snapshots, job))
+        try:
+            outcome = _run(snapshots, job)
+        except Exception as exc:  # noqa: BLE001 — a bug must cost one answer, not the worker
+            outcome = Outcome(500, "text/plain; charset=utf-8",
+                              f"internal error in the query worker: {type(exc).__name__}".encode())
+        conn.send(outcome)
+
+
+_EMPTY = ox.Store()  # what a syntax check runs on: nothing to read, nothing to find
 
 
 def _run(snapshots: OrderedDict[str, Snapshot], job: Job) -> Outcome:
+    if job.check_only:
+        try:
+            _EMPTY.query(job.query, base_iri=job.base_iri)
+        except SyntaxError as exc:
+            return Outcome(400, "text/plain; charset=utf-8",
+                           f"SPARQL syntax error: {exc}".encode())
+        except (OSError, RuntimeError, ValueError):
+            pass  # it parsed; how it fails on an empty store is not the remote store's answer
+        return Outcome(200, "text/plain; charset=utf-8", b"")
     snapshot = snapshots.get(job.snapshot)
     if snapshot is None:
         try:
