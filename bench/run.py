@@ -299,6 +299,14 @@ def bench_query(runs: int, demograph: list[str]) -> dict[str, Any]:
     return result
 
 
+def own_sections(text: str) -> str:
+    """The sections other benchmarks keep between their own markers (``<!-- name:start -->``
+    … ``<!-- name:end -->``, or ``:begin``) in RESULTS.md: written by bench/pages.py,
+    remote.py, dumps.py, not by this script, so carried over as they are."""
+    found = re.finditer(r"\n<!-- ([\w-]+):(?:start|begin) -->.*?<!-- \1:end -->\n", text, re.S)
+    return "".join(m.group(0) for m in found)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=BENCH, help="where RESULTS.md and results.json go")
@@ -354,7 +362,9 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n",
                                            encoding="utf-8")
-    (args.out / "RESULTS.md").write_text(render(results), encoding="utf-8")
+    report = args.out / "RESULTS.md"
+    kept = own_sections(report.read_text(encoding="utf-8")) if report.exists() else ""
+    report.write_text(render(results) + kept, encoding="utf-8")
     print(f"bench: done → {args.out / 'RESULTS.md'}", file=sys.stderr)
 
 
