@@ -83,9 +83,6 @@ def test_public_urls_come_from_the_trusted_proxy(proxied: Server, direct: Server
     assert f"{direct.url.split('://')[1]}/sitemap.xml" in untrusted
 
 
-@pytest.mark.xfail(strict=True, reason="gunicorn itself trusts X-Forwarded-Proto from "
-                   "127.0.0.1 (its forwarded_allow_ips default): web/server.py should set "
-                   "forwarded_allow_ips to '' so DEMOGRAPH_PROXY_HOPS alone decides")
 def test_an_untrusted_forwarded_proto_is_ignored(direct: Server) -> None:
     untrusted = body(direct.url + "/robots.txt", {"X-Forwarded-Proto": "https"})
     assert f"Sitemap: {direct.url}/sitemap.xml" in untrusted

@@ -27,6 +27,9 @@ class _Server(BaseApplication):  # type: ignore[misc]
         self.cfg.set("timeout", int(s.query_timeout) + 30)
         self.cfg.set("graceful_timeout", 10)
         self.cfg.set("accesslog", "-")
+        # forwarded headers are trusted only as DEMOGRAPH_PROXY_HOPS says (ProxyFix in
+        # create_app); gunicorn would otherwise take X-Forwarded-Proto from any local client
+        self.cfg.set("forwarded_allow_ips", "")
 
     def load(self) -> Any:
         return create_app(self.settings)
