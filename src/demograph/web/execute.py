@@ -14,6 +14,11 @@ import pyoxigraph as ox
 from .results import GRAPH_FORMATS, GRAPH_TYPES, RESULT_TYPES, SOLUTION_WRITERS, boolean
 
 
+# The first message a query worker sends (web/pool.py waits for it). Here, not in worker.py:
+# the pool importing worker.py would make `python -m demograph.web.worker` run it twice.
+READY = b"ready"
+
+
 @dataclass(frozen=True)
 class Job:
     query: str

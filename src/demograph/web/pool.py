@@ -30,8 +30,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from ..errors import HttpError
-from .execute import Job, Outcome
-from .worker import READY
+from .execute import READY, Job, Outcome
 
 # Address space a worker may map. A worker idles at ~0.5 GB of mappings (the interpreter,
 # pyoxigraph, RocksDB's arenas); 2 GB leaves room for large legitimate sorts while one

@@ -24,10 +24,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .execute import Job, Outcome, execute
+from .execute import READY, Job, Outcome, execute
 
 OPEN_SNAPSHOTS = 2  # the current one and the one a swap just replaced
-READY = b"ready"  # the first message a worker sends (web/pool.py waits for it)
 
 
 class Snapshot:
