@@ -4,7 +4,6 @@ search. Plain HTML, GET forms, no JavaScript; every list is one named query
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,9 +16,10 @@ from rdflib.term import Identifier
 from ..prefixes import PREFIXES
 from ..queries import text
 from ..search import Document, Hit, Index
-from .data import Data, Row
+from .data import Data, PerSnapshot, Row
 from .site import label, pick, t
 from .workbench import example_items
+from .runtime import current
 
 bp = Blueprint("browse", __name__)
 
@@ -29,7 +29,7 @@ DGC = PREFIXES["dgc"]
 
 
 def data() -> Data:
-    return current_app.extensions["demograph"].data
+    return current().data
 
 
 @dataclass
@@ -73,7 +73,7 @@ def home() -> str:
     row = data().select(text("browse/counts"))[0]
     counts = {name: int(value) for name, value in row.items()}  # type: ignore[call-overload]
     counts["triples"] = data().count()
-    manifest = current_app.extensions["demograph"].manifest()
+    manifest = current().manifest()
     # built as the workbench lists them: under the configured base, in the page's language
     examples = example_items()
     return render_template("browse/home.html", counts=counts, examples=examples,
@@ -152,24 +152,6 @@ class SearchIndex:
     names: dict[str, list[Literal]]  # IRI → labels, to name hits in the page's language
 
 
-class SearchCache:
-    """One index per store snapshot: built on first use, kept until the snapshot changes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._built: tuple[str, SearchIndex] | None = None
-
-    def get(self, source: Data) -> SearchIndex:
-        version = source.version()
-        built = self._built
-        if built is not None and built[0] == version:
-            return built[1]
-        with self._lock:  # one build at a time; the others wait for it, not build again
-            if self._built is None or self._built[0] != version:
-                self._built = (version, build_search_index(source))
-            return self._built[1]
-
-
 def build_search_index(source: Data) -> SearchIndex:
     texts: dict[str, list[str]] = defaultdict(list)
     kinds: dict[str, str] = {}
@@ -234,5 +216,5 @@ def search() -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["demograph.search"] = SearchCache()
+    app.extensions["demograph.search"] = PerSnapshot(build_search_index)
     app.register_blueprint(bp)

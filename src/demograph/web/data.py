@@ -12,8 +12,8 @@ the pages use; a backend other than embedded Oxigraph only needs to provide ``se
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -180,3 +180,27 @@ class Data:
 
     def count(self) -> int:
         return self.runtime.manifest().triples
+
+
+T = TypeVar("T")
+
+
+class PerSnapshot(Generic[T]):
+    """A value derived from the whole store (a search index, the dataset's statistics): made
+    on first use, kept until the snapshot changes; one build at a time, the others wait for
+    it rather than build it again."""
+
+    def __init__(self, make: Callable[[Data], T]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._held: tuple[str, T] | None = None
+
+    def get(self, source: Data) -> T:
+        version = source.version()
+        held = self._held
+        if held is not None and held[0] == version:
+            return held[1]
+        with self._lock:
+            if self._held is None or self._held[0] != version:
+                self._held = (version, self._make(source))
+            return self._held[1]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
+
+from .runtime import current
 
 bp = Blueprint("health", __name__)
 
 
 @bp.route("/health")
 def health() -> Response:
-    runtime = current_app.extensions["demograph"]
+    runtime = current()
     manifest = runtime.manifest()
     response = jsonify(status="ok", triples=manifest.triples, snapshot=runtime.snapshot().name,
                        built=manifest.created, graphs=len(manifest.graphs))

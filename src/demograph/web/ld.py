@@ -17,7 +17,7 @@ from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect, request
+from flask import Blueprint, Response, redirect, request
 from rdflib import Graph, URIRef
 
 from ..errors import HttpError
@@ -26,7 +26,7 @@ from . import pages
 from .cache import Cached
 from .errors import error_response
 from .negotiate import choose
-from .runtime import Runtime
+from .runtime import current as runtime
 from .site import lang
 
 bp = Blueprint("ld", __name__)
@@ -49,10 +49,6 @@ OFFER: tuple[tuple[str, str], ...] = (
     ("rdfxml", "application/rdf+xml"), ("jsonld", "application/json"))
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "pretty-xml"}
 MAX_PAGE = 10_000
-
-
-def runtime() -> Runtime:
-    return current_app.extensions["demograph"]
 
 
 def _see_other(path: str) -> Response:

@@ -17,7 +17,6 @@ without size or checksum. No request ever waits for a dump to be made.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterator
 from xml.sax.saxutils import escape as xml_escape
 
@@ -30,10 +29,11 @@ from ..dumps import (BY_FILENAME, DUMPS_DIR, FORMATS, Dump, DumpMaker, remote_so
 from ..errors import HttpError
 from ..queries import text
 from ..void import DESCRIPTION, TARGETS, TITLE, Description, Publisher, Stats, describe
-from .data import Data
+from .data import Data, PerSnapshot
 from .negotiate import GRAPH_OFFER, choose
 from .results import GRAPH_TYPES
 from .site import local_path
+from .runtime import current
 
 bp = Blueprint("publish", __name__)
 
@@ -43,7 +43,7 @@ PAGES = ("/", "/actors", "/themes", "/events", "/search", "/query", "/dataset", 
 
 
 def data() -> Data:
-    return current_app.extensions["demograph"].data
+    return current().data
 
 
 def site() -> str:
@@ -54,7 +54,7 @@ def site() -> str:
 # --- dumps --------------------------------------------------------------------------------
 def _dumps() -> list[Dump]:
     """This snapshot's dumps as they are now; any missing are started in the background."""
-    runtime = current_app.extensions["demograph"]
+    runtime = current()
     maker: DumpMaker = current_app.extensions["demograph.dumps"]
     version = data().version()
     if runtime.remote is not None:
@@ -73,14 +73,14 @@ def _dumps() -> list[Dump]:
 def _retry_after() -> int:
     """Seconds to suggest a client waits for a dump: about what making them takes (a
     million triples, some three minutes for the four), within reason."""
-    triples = current_app.extensions["demograph"].manifest().triples
+    triples = current().manifest().triples
     return max(5, min(300, triples // 5000))
 
 
 @bp.route("/dumps/")
 def dumps_index() -> str:
     return render_template("publish/dumps.html", dumps=_dumps(),
-                           built=current_app.extensions["demograph"].manifest().created)
+                           built=current().manifest().created)
 
 
 @bp.route("/dumps/<name>")
@@ -108,24 +108,6 @@ def dump(name: str) -> Response:
 
 
 # --- the description ----------------------------------------------------------------------
-class StatsCache:
-    """The store's statistics, read once per snapshot."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._stats: tuple[str, Stats] | None = None
-
-    def get(self, source: Data) -> Stats:
-        version = source.version()
-        held = self._stats
-        if held is not None and held[0] == version:
-            return held[1]
-        with self._lock:
-            if self._stats is None or self._stats[0] != version:
-                self._stats = (version, read_stats(source))
-            return self._stats[1]
-
-
 def read_stats(source: Data) -> Stats:
     totals = source.select(text("browse/void-totals"))[0]
     period = source.select(text("browse/void-period"))[0]
@@ -143,12 +125,12 @@ def read_stats(source: Data) -> Stats:
         links=links,
         first=str(period["first"]) if "first" in period else None,
         last=str(period["last"]) if "last" in period else None,
-        modified=current_app.extensions["demograph"].manifest().created)
+        modified=current().manifest().created)
 
 
 def description() -> Description:
     stats: Stats = current_app.extensions["demograph.stats"].get(data())
-    settings = current_app.extensions["demograph"].settings
+    settings = current().settings
     return Description(stats=stats, base=settings.base, site=site(), dumps=_dumps(),
                        publisher=Publisher(settings.publisher_name, settings.publisher_url,
                                            settings.publisher_type, settings.contact_email))
@@ -218,7 +200,7 @@ def _xml(body: str) -> Response:
 def sitemap() -> Response:
     """One sitemap, or, past the protocol's limit per file, an index of numbered ones."""
     per_file = current_app.config["SITEMAP_URLS"]
-    lastmod = current_app.extensions["demograph"].manifest().created[:10]
+    lastmod = current().manifest().created[:10]
     total = sum(1 for _ in _urls())
     if total <= per_file:
         return _xml(_urlset(_urls(), lastmod))
@@ -232,7 +214,7 @@ def sitemap() -> Response:
 @bp.route("/sitemap-<int:number>.xml")
 def sitemap_page(number: int) -> Response:
     per_file = current_app.config["SITEMAP_URLS"]
-    lastmod = current_app.extensions["demograph"].manifest().created[:10]
+    lastmod = current().manifest().created[:10]
     first = (number - 1) * per_file
     urls = [u for i, u in enumerate(_urls()) if first <= i < first + per_file]
     if number < 1 or not urls:
@@ -253,6 +235,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SITEMAP_URLS", SITEMAP_URLS)
     # dumps the server makes itself go to the cache directory: the store is only read
     app.extensions["demograph.dumps"] = DumpMaker(app.extensions["demograph"].settings.cache_dir)
-    app.extensions["demograph.stats"] = StatsCache()
+    app.extensions["demograph.stats"] = PerSnapshot(read_stats)
     app.register_blueprint(bp)
 

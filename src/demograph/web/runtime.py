@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from flask import current_app
+
 from ..config import Settings
 from ..store import Manifest, SnapshotDir
 from ..store.remote import RemoteStore, open_remote
@@ -86,3 +88,8 @@ class Runtime:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
+
+
+def current() -> Runtime:
+    """The Runtime of the application handling the current request."""
+    return current_app.extensions["demograph"]  # type: ignore[no-any-return]

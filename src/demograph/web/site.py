@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import quote, urlencode
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 
 from ..prefixes import PREFIXES
+from .runtime import current
 
 LANGS = ("sv", "en")
 DEF = PREFIXES["dg"]
@@ -57,7 +58,7 @@ def label(iri: URIRef | str, labels: Iterable[Literal] = ()) -> str:
 
 
 def base() -> str:
-    return current_app.extensions["demograph"].settings.base
+    return current().settings.base
 
 
 def local_path(iri: str) -> str | None:

@@ -9,7 +9,7 @@ before a worker sees the query: updates (403), SERVICE and malformed or over-dee
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, request
+from flask import Blueprint, Response, redirect, request
 
 from ..errors import HttpError, QueryError, UpdateRefused
 from ..querycheck import MAX_QUERY_BYTES, analyse
@@ -20,7 +20,7 @@ from .execute import Job
 from .negotiate import GRAPH_OFFER, SELECT_OFFER, choose
 from .pool import client_gone
 from .results import GRAPH_TYPES
-from .runtime import Runtime
+from .runtime import current as runtime
 from .service import service_description
 
 bp = Blueprint("sparql", __name__)
@@ -29,10 +29,6 @@ _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 DESCRIPTION_OFFER = (("html", "text/html"),) + GRAPH_OFFER + (("xhtml", "application/xhtml+xml"),)
-
-
-def runtime() -> Runtime:
-    return current_app.extensions["demograph"]
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from rdflib import Literal
 from rdflib.term import Identifier
 
@@ -28,6 +28,7 @@ from ..prefixes import PREFIXES
 from ..queries import text
 from . import charts, site
 from .data import Data
+from .runtime import current
 
 bp = Blueprint("workbench", __name__)
 
@@ -38,7 +39,7 @@ Row = dict[str, str | int]
 
 def _select(name: str) -> list[dict[str, Identifier]]:
     """Rows of ``queries/views/NAME.rq``, labels in the page's language."""
-    data: Data = current_app.extensions["demograph"].data
+    data: Data = current().data
     return data.select(text(f"views/{name}"), lang=Literal(site.lang()))
 
 
