@@ -98,8 +98,9 @@ class SnapshotDir:
             raise StoreError(f"store {self.root}: snapshot {current.name} cannot be opened: {exc}") \
                 from None
 
-    def manifest(self) -> Manifest:
-        current = self.require_current()
+    def manifest(self, snapshot: Path | None = None) -> Manifest:
+        """The manifest of ``snapshot``, by default of the current one."""
+        current = snapshot if snapshot is not None else self.require_current()
         try:
             return Manifest.from_json(json.loads((current / MANIFEST).read_text("utf-8")))
         except (OSError, ValueError, KeyError) as exc:

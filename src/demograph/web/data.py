@@ -105,20 +105,25 @@ class Data:
     def __init__(self, runtime: "Runtime") -> None:
         self.runtime = runtime
         self._lock = threading.Lock()
-        self._open: tuple[str, ox.Store] | None = None
+        self._open: dict[str, ox.Store] = {}  # snapshot name → handle, the two newest
 
     def store(self) -> ox.Store:
+        """The read-only handle of the request's snapshot. The two newest stay open: during a
+        swap, requests that began on the old snapshot finish on it."""
         snapshot = self.runtime.snapshot()
-        opened = self._open
-        if opened is not None and opened[0] == snapshot.name:
-            return opened[1]
+        opened = self._open.get(snapshot.name)
+        if opened is not None:
+            return opened
         with self._lock:
-            if self._open is None or self._open[0] != snapshot.name:
+            opened = self._open.get(snapshot.name)
+            if opened is None:
                 try:
-                    self._open = (snapshot.name, ox.Store.read_only(str(snapshot / "db")))
+                    opened = ox.Store.read_only(str(snapshot / "db"))
                 except (OSError, RuntimeError) as exc:
                     raise StoreError(f"the store snapshot cannot be opened: {exc}") from None
-            return self._open[1]
+                # a new dict, so readers never see one being changed
+                self._open = {**dict(list(self._open.items())[-1:]), snapshot.name: opened}
+            return opened
 
     def version(self) -> str:
         """Changes whenever the data served changes (for ETags and caches)."""

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from ..config import Settings
 from ..store import Manifest, SnapshotDir
@@ -39,9 +39,21 @@ class Runtime:
         self.data = Data(self)  # the service's own queries (pages, publishing)
 
     def snapshot(self) -> Path:
-        """The snapshot current now; resolved on every request, so a rebuild is seen at once.
-        One readlink says whether ``current`` moved; only then are the full checks made.
-        For a remote store only the name counts: the generation its control graph names."""
+        """The snapshot this request reads. Resolved once per request and then kept (in
+        ``flask.g``): a rebuild published while a page is being made must not give it the
+        counts of one snapshot and the rows of the other. Each new request sees a rebuild at
+        once."""
+        if not has_request_context():
+            return self._resolve()
+        pinned = g.get("demograph_snapshot")
+        if pinned is None:
+            pinned = g.demograph_snapshot = self._resolve()
+        return pinned  # type: ignore[no-any-return]
+
+    def _resolve(self) -> Path:
+        """The snapshot current now. One readlink says whether ``current`` moved; only then
+        are the full checks made. For a remote store only the name counts: the generation
+        its control graph names."""
         if self.remote is not None:
             return Path(self.remote.version())
         try:
@@ -60,8 +72,9 @@ class Runtime:
         current = self.snapshot()
         manifest = self._manifests.get(current.name)
         if manifest is None:
-            manifest = self.snapshots.manifest()
-            self._manifests = {current.name: manifest}
+            manifest = self.snapshots.manifest(current)
+            # the current snapshot's and the one a swap just replaced (requests still on it)
+            self._manifests = {**dict(list(self._manifests.items())[-1:]), current.name: manifest}
         return manifest
 
     def run(self, job: Job, gone: Callable[[], bool] | None = None) -> Outcome:
