@@ -209,24 +209,26 @@ def network() -> str:
     graph = {"nodes": list(nodes.values()),
              "edges": [{"source": r["actor"], "target": r["partner"],
                         "weight": r["commitments"]} for r in rows]}
+    counties, types = _options()
     return render_template("workbench/network.html", rows=rows, graph=graph,
-                           counties=_options("county"), types=_options("type"),
+                           counties=counties, types=types,
                            county=request.args.get("county", ""),
                            kind=request.args.get("type", ""), downloads=downloads("network"))
 
 
-def _options(which: str) -> list[tuple[str, str]]:
-    """The filter choices: every län / actor type that occurs as a committing actor's."""
-    seen: dict[str, str] = {}
+def _options() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The filter choices, from one pass over the unfiltered network: every län and every
+    actor type that occurs as a committing actor's."""
+    counties: set[str] = set()
+    types: set[str] = set()
     for r in _select("network"):
-        if which == "county" and r.get("countyCode") is not None:
-            seen[_str(r, "countyCode")] = _str(r, "countyCode")
-        if which == "type" and r.get("actorType") is not None:
-            seen[_str(r, "actorType")] = _str(r, "actorType")
-    if which == "county":
-        names = {str(row["code"]): str(row["countyLabel"]) for row in map_rows()}
-        return sorted(((code, names.get(code, code)) for code in seen), key=lambda o: o[1])
-    return sorted(seen.items())
+        if r.get("countyCode") is not None:
+            counties.add(_str(r, "countyCode"))
+        if r.get("actorType") is not None:
+            types.add(_str(r, "actorType"))
+    names = {str(row["code"]): str(row["countyLabel"]) for row in map_rows()}
+    return (sorted(((code, names.get(code, code)) for code in counties), key=lambda o: o[1]),
+            [(kind, kind) for kind in sorted(types)])
 
 
 @bp.get("/views/themes")
