@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +89,6 @@ class Server:
 
 
 def free_port() -> int:
-    import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -95,7 +97,6 @@ def free_port() -> int:
 
 def start_server(store: Path, log: Path, **settings: str) -> Server:
     """`demograph serve` as a real process on 127.0.0.1; waits until /health answers."""
-    import time
     import urllib.request
 
     port = free_port()
@@ -123,13 +124,18 @@ def start_server(store: Path, log: Path, **settings: str) -> Server:
     raise RuntimeError(f"demograph serve did not answer in 30 s: {log.read_text(errors='replace')}")
 
 
-def stop_server(server: Server) -> None:
-    server.process.terminate()
+def stop_process(process: subprocess.Popen[bytes], grace: float = 15) -> None:
+    """SIGTERM, and SIGKILL if it has not ended within ``grace`` seconds."""
+    process.terminate()
     try:
-        server.process.wait(timeout=15)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=5)
+        process.kill()
+        process.wait(timeout=10)
+
+
+def stop_server(server: Server) -> None:
+    stop_process(server.process)
     server.log.close()
 
 
@@ -173,3 +179,50 @@ def screenshot(page: Any, name: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target), full_page=True)
     return target
+
+
+# --- a trap for outbound connections -----------------------------------------------------------
+class Listener:
+    """A TCP socket on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = int(self.sock.getsockname()[1])
+        self.hits: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.hits.append(conn.recv(4096) or b"(connected)")
+                except OSError:
+                    self.hits.append(b"(connected)")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    running = Listener()
+    yield running
+    time.sleep(0.2)  # a connection attempt made at the very end is still seen
+    running.close()
+    assert running.hits == [], f"an outbound connection reached the listener: {running.hits}"

@@ -12,67 +12,18 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import Server, run_cli, start_server, stop_server
+from .conftest import Listener, Server, run_cli, start_server, stop_server
 
 # A query over the limit is stopped at the server's query_timeout (5 s in the fixture); the
 # response must come well within this, whatever the attack.
 ANSWER_WITHIN = 30
-
-
-class Listener:
-    """A TCP socket on 127.0.0.1 that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = int(self.sock.getsockname()[1])
-        self.hits: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                try:
-                    self.hits.append(conn.recv(4096) or b"(connected)")
-                except OSError:
-                    self.hits.append(b"(connected)")
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self.sock.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    running = Listener()
-    yield running
-    time.sleep(0.2)  # a connection attempt made at the very end is still seen
-    running.close()
-    assert running.hits == [], f"an outbound connection reached the listener: {running.hits}"
 
 
 @pytest.fixture

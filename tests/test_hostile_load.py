@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,9 @@ import pytest
 from demograph.errors import RdfInputError
 from demograph.load import MAX_GUNZIPPED_BYTES, parse_file
 
-from .conftest import run_cli
-from .test_hostile import Listener
+from .conftest import Listener, run_cli
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    running = Listener()
-    yield running
-    time.sleep(0.2)
-    running.close()
-    assert running.hits == [], f"an outbound connection reached the listener: {running.hits}"
 
 
 @pytest.fixture

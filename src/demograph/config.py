@@ -62,13 +62,7 @@ def _base(text: str) -> str:
     return text if text.endswith("/") else text + "/"
 
 
-def _store_url(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise ValueError("must be an http(s) URL")
-    return text
-
-
-def _web_url(text: str) -> str:
+def _url(text: str) -> str:
     if not text.startswith(("http://", "https://")) or " " in text:
         raise ValueError("must be an http(s) URL")
     return text
@@ -89,16 +83,12 @@ PUBLISHER_TYPES = ("Academia-ScientificOrganisation", "Company", "IndustryConsor
                    "StandardisationBody", "SupraNationalAuthority")
 
 
-def _publisher_type(text: str) -> str:
-    if text not in PUBLISHER_TYPES:
-        raise ValueError("must be an ADMS publisher type: " + ", ".join(PUBLISHER_TYPES))
-    return text
-
-
-def _dialect(text: str) -> str:
-    if text not in ("auto", "standard", "union"):
-        raise ValueError("must be auto, standard or union")
-    return text
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise ValueError("must be one of: " + ", ".join(choices))
+        return text
+    return parse
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -128,17 +118,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Reverse proxies in front of `serve` whose X-Forwarded-For/-Proto/-Host/-Port "
             "headers are trusted for the client's address and the public URL (0: none, the "
             "headers are ignored; behind deploy/nginx.conf: 1)."),
-    Setting("store_url", "DEMOGRAPH_STORE_URL", "", _store_url,
+    Setting("store_url", "DEMOGRAPH_STORE_URL", "", _url,
             "Query endpoint of a remote SPARQL 1.1 store to build into and serve from, "
             "instead of DEMOGRAPH_STORE (empty: the embedded store)."),
-    Setting("store_update_url", "DEMOGRAPH_STORE_UPDATE_URL", "", _store_url,
+    Setting("store_update_url", "DEMOGRAPH_STORE_UPDATE_URL", "", _url,
             "Update endpoint of the remote store (empty: …/query becomes …/update, else the "
             "query endpoint)."),
     Setting("store_user", "DEMOGRAPH_STORE_USER", "", str,
             "User for the remote store (HTTP Basic); read-only for `serve`, write for `build`."),
     Setting("store_password", "DEMOGRAPH_STORE_PASSWORD", "", str,
             "Password of DEMOGRAPH_STORE_USER."),
-    Setting("store_dialect", "DEMOGRAPH_STORE_DIALECT", "auto", _dialect,
+    Setting("store_dialect", "DEMOGRAPH_STORE_DIALECT", "auto",
+            _one_of("auto", "standard", "union"),
             "How the remote store reads its default graph: standard, union (Virtuoso, GraphDB, "
             "Neptune: the union of all graphs) or auto (union for Virtuoso)."),
     Setting("cache_dir", "DEMOGRAPH_CACHE_DIR", Path("var/cache"), Path,
@@ -146,9 +137,9 @@ SETTINGS: tuple[Setting, ...] = (
             "store, a remote store); never the store itself."),
     Setting("publisher_name", "DEMOGRAPH_PUBLISHER_NAME", "demograph-projektet", str,
             "Publisher of the dataset in its DCAT description (foaf:name)."),
-    Setting("publisher_url", "DEMOGRAPH_PUBLISHER_URL", "", _web_url,
+    Setting("publisher_url", "DEMOGRAPH_PUBLISHER_URL", "", _url,
             "Publisher's home page (foaf:homepage; empty: none stated)."),
-    Setting("publisher_type", "DEMOGRAPH_PUBLISHER_TYPE", "", _publisher_type,
+    Setting("publisher_type", "DEMOGRAPH_PUBLISHER_TYPE", "", _one_of(*PUBLISHER_TYPES),
             "Publisher's kind, from the ADMS publisher types (e.g. NationalAuthority, "
             "LocalAuthority, NonProfitOrganisation; empty: none stated)."),
     Setting("contact_email", "DEMOGRAPH_CONTACT_EMAIL", "", _email,

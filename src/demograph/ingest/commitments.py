@@ -65,9 +65,8 @@ class CommitmentMixin:
             return None
         about_commitments = bool(COMMITMENT_HEADING.search(block.text))
         bare = block.text.strip(" :*").casefold()
-        for m in self.matches:
-            if block.start <= m.start < block.end and m.entry.kind == "concept" \
-                    and m.entry.scheme == "commitment-type" \
+        for m in self.matches_in(block.start, block.end):  # matches never cross a block
+            if m.entry.kind == "concept" and m.entry.scheme == "commitment-type" \
                     and (about_commitments or m.text.casefold() == bare):
                 return str(m.iri).rsplit("/", 1)[-1]
         return None

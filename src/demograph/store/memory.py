@@ -15,12 +15,12 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Identifier
+from rdflib import Dataset, URIRef
 
 from ..errors import QueryError, StoreError
 from ..querycheck import analyse
 from .protocol import Check, GraphSet, Result, Solutions, Term, Triples
+from .terms import to_oxigraph, to_rdflib
 
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 _GENERATIONS = itertools.count(1)
@@ -45,7 +45,7 @@ class MemoryStore:
         dataset = self._current()
         if default_graphs or named_graphs:
             dataset = _view(dataset, default_graphs, named_graphs)
-        init = {k: _to_rdflib(v) for k, v in (bindings or {}).items()}
+        init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
             with warnings.catch_warnings():
                 # rdflib's evaluator calls its own deprecated Dataset API on a FROM or a
@@ -115,29 +115,11 @@ def _view(dataset: Dataset, default_graphs: Sequence[str], named_graphs: Sequenc
     return view
 
 
-def _to_rdflib(term: Term) -> Identifier:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def _to_ox(term: object) -> Term | None:
+    """An rdflib result's value as a pyoxigraph term; None stays None (an unbound value)."""
     if term is None:
         return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, Graph):
-        raise StoreError("a graph where a term was expected")
-    raise StoreError(f"not an RDF term: {term!r}")
+    try:
+        return to_oxigraph(term)  # type: ignore[arg-type]
+    except TypeError as exc:  # a Graph or other non-term in a result
+        raise StoreError(str(exc)) from None

@@ -83,6 +83,13 @@ class RemoteConfig:
             return self.url[: -len("query")] + "update"
         return self.url  # Virtuoso, GraphDB (…/statements aside): one endpoint for both
 
+    def credentials(self) -> dict[str, str]:
+        """The Authorization header for the configured user (HTTP Basic), or none."""
+        if not self.user:
+            return {}
+        token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
+        return {"Authorization": "Basic " + token}
+
 
 class RemoteStore:
     """The Store protocol over a remote SPARQL 1.1 endpoint."""
@@ -328,10 +335,7 @@ class RemoteStore:
             body = urllib.parse.urlencode([("update" if update else "query", text),
                                            *params]).encode()
             content_type = "application/x-www-form-urlencoded"
-        headers = {"Content-Type": content_type, "Accept": accept}
-        if self.config.user:
-            token = base64.b64encode(f"{self.config.user}:{self.config.password or ''}".encode())
-            headers["Authorization"] = "Basic " + token.decode()
+        headers = {"Content-Type": content_type, "Accept": accept, **self.config.credentials()}
         try:
             # queries go over this thread's kept-alive connection; an update gets a fresh
             # one, because a request that fails on a connection the store had closed is
@@ -363,10 +367,8 @@ class RemoteStore:
         return self._server
 
     def _server_name(self) -> str:
-        request = urllib.request.Request(self.config.url, method="GET")
-        if self.config.user:
-            token = base64.b64encode(f"{self.config.user}:{self.config.password or ''}".encode())
-            request.add_header("Authorization", "Basic " + token.decode())
+        request = urllib.request.Request(self.config.url, method="GET",
+                                         headers=self.config.credentials())
         try:
             with urllib.request.urlopen(request, timeout=self.config.timeout) as response:
                 return response.headers.get("Server", "")

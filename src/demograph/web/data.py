@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Identifier
 
 from ..errors import QueryError, StoreError
 from ..prefixes import PREFIXES
 from ..store.protocol import Result, Solutions, Triples
+from ..store.terms import to_oxigraph
+from ..store.terms import to_rdflib as convert_term
 
 if TYPE_CHECKING:
     from .runtime import Runtime
@@ -46,40 +48,12 @@ def to_rdflib(term: Any) -> Identifier:
     found = _CONVERTED.get(term)
     if found is not None:
         return found
-    converted = _convert(term)
+    converted = convert_term(term)
     if not isinstance(term, ox.BlankNode):
         if len(_CONVERTED) >= _CONVERTED_MAX:
             _CONVERTED.clear()
         _CONVERTED[term] = converted
     return converted
-
-
-def _convert(term: Any) -> Identifier:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def to_oxigraph(term: Identifier | str) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, str):
-        return ox.Literal(term)
-    raise TypeError(f"cannot bind {term!r}")
 
 
 class _Solutions(list):  # type: ignore[type-arg]

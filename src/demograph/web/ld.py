@@ -25,7 +25,7 @@ from ..prefixes import PREFIXES
 from . import pages
 from .cache import Cached
 from .errors import error_response
-from .negotiate import choose
+from .negotiate import choose, if_none_match
 from .runtime import current as runtime
 from .site import lang
 
@@ -153,8 +153,7 @@ def _cached(version: str, etag: str, make: Callable[[], Response]) -> Response:
 
 
 def _sent_tags() -> set[str]:
-    sent = request.headers.get("If-None-Match", "")
-    return {tag.strip().removeprefix("W/") for tag in sent.split(",")}
+    return if_none_match(request.headers.get("If-None-Match"))
 
 
 def _not_modified(etag: str) -> bool:

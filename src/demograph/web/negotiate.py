@@ -83,3 +83,9 @@ def _matches(media_range: str, media_type: str) -> bool:
     if media_range.endswith("/*"):
         return media_type.split("/")[0] == media_range[:-2]
     return media_range == media_type
+
+
+def if_none_match(sent: str | None) -> set[str]:
+    """The entity tags an ``If-None-Match`` header names, weak ones (``W/"…"``) as strong:
+    a 304 compares weakly (RFC 9110 §13.1.2). ``*`` stays ``*``."""
+    return {tag.strip().removeprefix("W/") for tag in (sent or "").split(",") if tag.strip()}

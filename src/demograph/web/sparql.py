@@ -17,7 +17,7 @@ from . import site
 from .cache import Cached, result_key
 from .errors import error_response
 from .execute import Job
-from .negotiate import GRAPH_OFFER, SELECT_OFFER, choose
+from .negotiate import GRAPH_OFFER, SELECT_OFFER, choose, if_none_match
 from .pool import client_gone
 from .results import GRAPH_TYPES
 from .runtime import current as runtime
@@ -57,7 +57,7 @@ def sparql() -> Response:
                      endpoint)
     etag = f'"{key}"'
     cacheable = info.deterministic
-    if cacheable and etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+    if cacheable and etag in if_none_match(request.headers.get("If-None-Match")):
         return _finish(Response(status=304), etag, cacheable)
     cached = rt.cache.get(snapshot.name, key) if (rt.cache and cacheable) else None
     hit = cached is not None
