@@ -286,3 +286,41 @@ def test_rate_limit_answers_429_with_retry_after(seed_store: Path, tmp_path: Pat
         assert status == 429 and int(headers["Retry-After"]) >= 1
     finally:
         stop_server(limited)
+
+
+def test_head_answers_like_get_without_a_body(server: Server) -> None:
+    url = server.sparql + "?" + urllib.parse.urlencode({"query": KIL_COMMITMENTS})
+    accept = {"Accept": "application/sparql-results+json"}
+    get_status, got, body = _send(urllib.request.Request(url, headers=accept))
+    head_status, head, head_body = _send(urllib.request.Request(url, headers=accept, method="HEAD"))
+    assert get_status == head_status == 200 and head_body == b""
+    assert head["Content-Type"] == got["Content-Type"] == "application/sparql-results+json; charset=utf-8"
+    assert int(head["Content-Length"]) == len(body) > 0
+    assert head["ETag"] == got["ETag"] and head["X-Demograph-Rows"] == got["X-Demograph-Rows"] == "5"
+
+
+def test_refusals_carry_cors_and_the_error_shape(server: Server) -> None:
+    status, headers, body = _get(server, {"query": "SELECT ?x WHERE { ?x"},
+                                 {"Accept": "application/sparql-results+json"})
+    assert status == 400 and headers["Access-Control-Allow-Origin"] == "*"
+    assert json.loads(body)["error"]["status"] == 400 and headers["Cache-Control"] == "no-store"
+    status, headers, body = _post(server, b"query=ASK%20%7B%7D&query=ASK%20%7B%7D",
+                                 "application/x-www-form-urlencoded")
+    assert status == 400 and headers["Access-Control-Allow-Origin"] == "*"
+    assert body.startswith(b"400 Bad Request") and b"2 'query' parameters" in body
+
+
+def test_access_log_is_a_setting(server: Server, seed_store: Path, tmp_path: Path) -> None:
+    _get(server, {"query": "ASK { ?s ?p ?o }"})
+    time.sleep(0.5)  # gunicorn writes the line after the answer
+    assert "GET /sparql?query=ASK" in Path(server.log.name).read_text(errors="replace")
+    quiet = start_server(seed_store, tmp_path / "serve.log", access_log="0", rate_limit="0")
+    try:
+        assert _get(quiet, {"query": "ASK { ?s ?p ?o }"})[0] == 200
+        assert _get(quiet, path="/health")[0] == 200
+        time.sleep(0.5)
+        logged = (tmp_path / "serve.log").read_text(errors="replace")
+        assert "Booting worker" in logged  # the server's own log is still written
+        assert "GET /sparql" not in logged and "GET /health" not in logged
+    finally:
+        stop_server(quiet)

@@ -10,12 +10,10 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from ..config import Settings
-from ..errors import DemographError, HttpError
-from .errors import error_response
+from ..errors import DemographError
+from .errors import (CORS_HEADERS, MAX_BODY_BYTES, error_response, http_exception_message,
+                     retry_after_of)
 from .runtime import Runtime
-
-EXPOSED_HEADERS = "ETag, Retry-After, X-Demograph-Rows, X-Demograph-Truncated, X-Demograph-Cache, X-Demograph-Engine"
-MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
@@ -39,6 +37,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(ld.bp)
     _register_errors(app)
     app.after_request(_cors)
+    # queries are answered before Flask (sparql.Endpoint); behind ProxyFix, which must see
+    # every request first
+    app.wsgi_app = sparql.Endpoint(app.wsgi_app, app.extensions["demograph"])  # type: ignore[method-assign]
     if settings.proxy_hops > 0:  # only then: otherwise a client could forge its address
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -49,8 +50,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 
 def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    for name, value in CORS_HEADERS:
+        response.headers[name] = value
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
@@ -61,16 +62,11 @@ def _cors(response: Response) -> Response:
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(DemographError)
     def _ours(exc: DemographError) -> Response:
-        retry = exc.retry_after if isinstance(exc, HttpError) else (
-            5 if exc.http_status == 503 else None)
-        return error_response(exc.http_status, str(exc), retry)
+        return error_response(exc.http_status, str(exc), retry_after_of(exc))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
-        status = exc.code or 500
-        message = {413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KB",
-                   405: f"{request.method} is not allowed here"}.get(status, exc.description or "")
-        return error_response(status, message)
+        return error_response(exc.code or 500, http_exception_message(exc, request.method))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

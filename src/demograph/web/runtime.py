@@ -66,10 +66,11 @@ class Runtime:
         self._target, self._snapshot = target, current
         return current
 
-    def manifest(self) -> Manifest:
+    def manifest(self, snapshot: Path | None = None) -> Manifest:
+        """The manifest of ``snapshot``, by default of the request's snapshot."""
         if self.remote is not None:
             return self.remote.manifest()
-        current = self.snapshot()
+        current = snapshot or self.snapshot()
         manifest = self._manifests.get(current.name)
         if manifest is None:
             manifest = self.snapshots.manifest(current)

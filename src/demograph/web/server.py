@@ -26,7 +26,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
         # the query time limit is enforced by the query workers; this only catches a hung web worker
         self.cfg.set("timeout", int(s.query_timeout) + 30)
         self.cfg.set("graceful_timeout", 10)
-        self.cfg.set("accesslog", "-")
+        self.cfg.set("accesslog", "-" if s.access_log else None)
         # forwarded headers are trusted only as DEMOGRAPH_PROXY_HOPS says (ProxyFix in
         # create_app); gunicorn would otherwise take X-Forwarded-Proto from any local client
         self.cfg.set("forwarded_allow_ips", "")

@@ -9,17 +9,25 @@ before a worker sees the query: updates (403), SERVICE and malformed or over-dee
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, request
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from ..errors import HttpError, QueryError, UpdateRefused
+from flask import Blueprint, Response, redirect, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request
+
+from ..errors import DemographError, HttpError, QueryError, UpdateRefused
 from ..querycheck import MAX_QUERY_BYTES, analyse
 from . import site
 from .cache import Cached, result_key
-from .errors import error_response
+from .errors import (CORS_HEADERS, MAX_BODY_BYTES, error_response, http_exception_message,
+                     retry_after_of)
 from .execute import Job
 from .negotiate import GRAPH_OFFER, SELECT_OFFER, choose, if_none_match
 from .pool import client_gone
 from .results import GRAPH_TYPES
+from .runtime import Runtime
 from .runtime import current as runtime
 from .service import service_description
 
@@ -29,73 +37,123 @@ _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 DESCRIPTION_OFFER = (("html", "text/html"),) + GRAPH_OFFER + (("xhtml", "application/xhtml+xml"),)
+_LOG = logging.getLogger("demograph.web")
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
-    rt = runtime()
-    wait = rt.limiter.retry_after(request.remote_addr or "-") if rt.limiter else None
-    if wait is not None:
-        raise HttpError("too many requests from this client; slow down", 429, retry_after=wait)
-    query, default_graphs, named_graphs = _protocol_request()
-    if query is None and request.method == "POST":
-        raise QueryError("the POST carries no query (a 'query' form field, or an "
-                         "application/sparql-query body)")
-    if query is None:
-        return _describe()
+class _Request(Request):
+    max_content_length = MAX_BODY_BYTES  # what Flask's MAX_CONTENT_LENGTH is for the rest
+
+
+class Endpoint:
+    """``/sparql`` as a plain WSGI application in front of Flask.
+
+    A query is the one request that comes back many times a second from one client, and
+    Flask's dispatch, request context and response object cost more than every check here
+    together (bench/RESULTS.md, 4.6); so queries are answered before Flask sees them, with the
+    same checks, caching and error shape. Requests without a query — the service description,
+    the redirect of a browser to the query editor, CORS preflights — go on to Flask.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], rt: Runtime) -> None:
+        self.app = app
+        self.rt = rt
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "HEAD", "POST"):
+            return self.app(environ, start_response)
+        req = _Request(environ)
+        try:
+            rt = self.rt
+            wait = rt.limiter.retry_after(req.remote_addr or "-") if rt.limiter else None
+            if wait is not None:
+                raise HttpError("too many requests from this client; slow down", 429,
+                                retry_after=wait)
+            query, default_graphs, named_graphs = _protocol_request(req)
+            if query is None:
+                if method == "POST":
+                    raise QueryError("the POST carries no query (a 'query' form field, or an "
+                                     "application/sparql-query body)")
+                return self.app(environ, start_response)  # the service description
+            status, headers, body = answer(rt, req, query, default_graphs, named_graphs)
+        except DemographError as exc:
+            return self._error(req, exc.http_status, str(exc), retry_after_of(exc), environ,
+                               start_response)
+        except HTTPException as exc:  # werkzeug's own: a body over the size limit
+            return self._error(req, exc.code or 500, http_exception_message(exc, method), None,
+                               environ, start_response)
+        except Exception:  # noqa: BLE001 — never a traceback to the client
+            _LOG.exception("unhandled error on /sparql")
+            return self._error(req, 500, "internal error: the request could not be completed",
+                               None, environ, start_response)
+        start_response(status, headers + list(CORS_HEADERS))
+        return [] if method == "HEAD" else [body]
+
+    @staticmethod
+    def _error(req: Request, status: int, message: str, retry: int | None,
+               environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        response = error_response(status, message, retry, req)
+        for name, value in CORS_HEADERS:
+            response.headers[name] = value
+        return response(environ, start_response)  # type: ignore[no-any-return]
+
+
+def answer(rt: Runtime, req: Request, query: str, default_graphs: tuple[str, ...],
+           named_graphs: tuple[str, ...]) -> tuple[str, list[tuple[str, str]], bytes]:
+    """The status line, headers and body that answer a checked protocol request."""
     info = analyse(query)
     offer = SELECT_OFFER if info.form in ("select", "ask") else GRAPH_OFFER
-    fmt = choose(request.headers.get("Accept"), offer, request.values.get("format"))
+    fmt = choose(req.headers.get("Accept"), offer,
+                 (req.values if req.method == "POST" else req.args).get("format"))
     if fmt is None:
         offered = ", ".join(media for _, media in offer)
         raise HttpError(f"none of the requested formats is offered for {info.form.upper()} "
                         f"queries; offered: {offered}", 406)
     snapshot = rt.snapshot()
     max_rows = rt.settings.max_rows
-    endpoint = request.base_url  # werkzeug recomputes it (IRI-decoding the URL) at each use
+    # the endpoint's own address (relative IRIs in a query resolve against it), put together
+    # from its parts: werkzeug's base_url IRI-decodes the whole URL at each use
+    endpoint = f"{req.scheme}://{req.host}{req.root_path}/sparql"
     key = result_key(snapshot.name, query, fmt, default_graphs, named_graphs, max_rows,
                      endpoint)
     etag = f'"{key}"'
     cacheable = info.deterministic
-    if cacheable and etag in if_none_match(request.headers.get("If-None-Match")):
-        return _finish(Response(status=304), etag, cacheable)
+    caching = [("Vary", "Accept")] + ([("ETag", etag), ("Cache-Control", "public, max-age=60")]
+                                      if cacheable else [("Cache-Control", "no-store")])
+    if cacheable and etag in if_none_match(req.headers.get("If-None-Match")):
+        return "304 Not Modified", caching, b""
     cached = rt.cache.get(snapshot.name, key) if (rt.cache and cacheable) else None
     hit = cached is not None
     if cached is None:
-        manifest = rt.manifest()
-        # relative IRIs in a query resolve against the endpoint's own address
+        manifest = rt.manifest(snapshot)
         job = Job(query, info.form, fmt, str(snapshot), info.has_dataset, default_graphs,
                   named_graphs, max_rows, base_iri=endpoint,
                   union_default=manifest.union_default,
                   in_memory=0 < manifest.triples <= rt.settings.memory_triples)
         # a client that hangs up frees its worker at once, not at the time limit
-        outcome = rt.run(job, gone=client_gone(request.environ))
+        outcome = rt.run(job, gone=client_gone(req.environ))
         if outcome.status != 200:
-            return error_response(outcome.status, outcome.body.decode("utf-8", "replace"))
+            raise HttpError(outcome.body.decode("utf-8", "replace"), outcome.status)
         headers = [("X-Demograph-Rows", str(outcome.rows))]
         if outcome.engine:
             headers.append(("X-Demograph-Engine", outcome.engine))
         if outcome.truncated:
             headers.append(("X-Demograph-Truncated", f"results cut at {max_rows} rows "
                                                      "(DEMOGRAPH_MAX_ROWS)"))
-        cached = Cached(outcome.content_type, outcome.body, tuple(headers))
+        cached = Cached(_with_charset(outcome.content_type), outcome.body, tuple(headers))
         if rt.cache and cacheable:
             rt.cache.put(snapshot.name, key, cached)
-    response = Response(cached.body, content_type=_with_charset(cached.content_type))
-    response.headers.extend(cached.headers)
+    headers = [("Content-Type", cached.content_type), ("Content-Length", str(len(cached.body))),
+               *cached.headers, *caching]
     if rt.cache:
-        response.headers["X-Demograph-Cache"] = "hit" if hit else "miss"
-    return _finish(response, etag, cacheable)
+        headers.append(("X-Demograph-Cache", "hit" if hit else "miss"))
+    return "200 OK", headers, cached.body
 
 
-def _finish(response: Response, etag: str, cacheable: bool) -> Response:
-    response.headers["Vary"] = "Accept"
-    if cacheable:
-        response.headers["ETag"] = etag
-        response.headers["Cache-Control"] = "public, max-age=60"
-    else:
-        response.headers["Cache-Control"] = "no-store"
-    return response
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    """What reaches Flask of ``/sparql`` (see :class:`Endpoint`): a GET without a query."""
+    return _describe()
 
 
 def _with_charset(content_type: str) -> str:
@@ -111,33 +169,33 @@ def _one(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _protocol_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+def _protocol_request(req: Request) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
     """The query and dataset of a protocol request, or a refusal that says what is wrong."""
-    if "update" in request.values or request.mimetype == _UPDATE:
+    if "update" in req.values or req.mimetype == _UPDATE:
         raise UpdateRefused("updates are not allowed: this endpoint is read-only")
-    if request.method == "GET":
-        query = _one(request.args.getlist("query"), "query")
-        graphs = request.args
-    elif request.mimetype == _FORM:
-        if (request.mimetype_params.get("charset") or "utf-8").lower() not in ("utf-8", "utf8"):
+    if req.method in ("GET", "HEAD"):
+        query = _one(req.args.getlist("query"), "query")
+        graphs = req.args
+    elif req.mimetype == _FORM:
+        if (req.mimetype_params.get("charset") or "utf-8").lower() not in ("utf-8", "utf8"):
             raise HttpError("form data must be UTF-8", 415)
-        query = _one(request.form.getlist("query") + request.args.getlist("query"), "query")
-        graphs = request.values
-    elif request.mimetype == _DIRECT:
-        if (request.mimetype_params.get("charset") or "utf-8").lower() not in ("utf-8", "utf8"):
+        query = _one(req.form.getlist("query") + req.args.getlist("query"), "query")
+        graphs = req.values
+    elif req.mimetype == _DIRECT:
+        if (req.mimetype_params.get("charset") or "utf-8").lower() not in ("utf-8", "utf8"):
             raise HttpError("a query sent as application/sparql-query must be UTF-8", 415)
-        if request.args.getlist("query"):
+        if req.args.getlist("query"):
             raise QueryError("the query is both in the body and in the URL; give it once")
         try:
-            query = request.get_data().decode("utf-8")
+            query = req.get_data().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise QueryError(f"the query is not valid UTF-8 (byte {exc.start})") from None
-        graphs = request.args
-    elif not request.mimetype:
+        graphs = req.args
+    elif not req.mimetype:
         raise HttpError("a POST needs a Content-Type: application/x-www-form-urlencoded or "
                         "application/sparql-query", 415)
     else:
-        raise HttpError(f"unsupported Content-Type {request.mimetype}; use "
+        raise HttpError(f"unsupported Content-Type {req.mimetype}; use "
                         "application/x-www-form-urlencoded or application/sparql-query", 415)
     if query is not None and len(query.encode("utf-8")) > MAX_QUERY_BYTES:
         raise HttpError(f"the query is longer than {MAX_QUERY_BYTES // 1024} KB", 413)
