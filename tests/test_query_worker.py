@@ -4,13 +4,14 @@ in-memory copy that must answer exactly as the files do."""
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from demograph.store import SnapshotDir
 from demograph.web.execute import Job, execute
-from demograph.web.worker import Snapshot
+from demograph.web.worker import EngineChoice, Snapshot, _run, job_key
 
 # the copy goes through N-Quads, which keeps blank nodes but not their labels: compare every
 # triple without one, and how many of each shape there are with one
@@ -80,3 +81,43 @@ def test_endpoint_says_which_copy_answered(server) -> None:  # type: ignore[no-u
     assert len(seen["memory"]) == 5
     if "disk" in seen:
         assert seen["disk"] == seen["memory"]
+
+
+def test_engine_choice_learns_the_faster_copy() -> None:
+    choice = EngineChoice(size=3)
+    slow = choice.TRY_SECONDS * 5
+    assert choice.pick("a") == "memory"  # never seen: memory, where most queries are faster
+    choice.record("a", "memory", choice.TRY_SECONDS / 4)
+    assert choice.pick("a") == "memory"  # fast: a trial on disk could not pay for itself
+    choice.record("b", "memory", slow)
+    assert choice.pick("b") == "disk"  # slow: timed once on disk
+    choice.record("b", "disk", slow * 0.5)
+    assert [choice.pick("b") for _ in range(3)] == ["disk"] * 3  # clearly faster: kept
+    choice.record("c", "memory", slow)
+    choice.record("c", "disk", slow * 0.95)
+    assert choice.pick("c") == "memory"  # not clearly faster: memory stays
+    choice.record("d", "memory", slow)  # a fourth query: the oldest ("a") is forgotten
+    assert choice.pick("b") == "disk" and choice.pick("d") == "disk"
+    assert "a" not in choice._times and len(choice._times) == 3
+    choice.clear()
+    assert choice.pick("b") == "memory"
+
+
+def test_worker_answers_alike_from_either_copy_and_says_which(seed_store: Path) -> None:
+    """Through the worker's own dispatch: a query timed as slow on memory is answered from
+    disk next, with the same bytes, and the engine it names is the one that answered."""
+    path = str(SnapshotDir(seed_store).require_current())
+    snapshots: OrderedDict[str, Snapshot] = OrderedDict()
+    choice = EngineChoice()
+    choice.TRY_SECONDS = 0.0  # every query counts as slow: each is tried on both copies
+    job = Job(QUERIES[2][1], "select", "json", path, max_rows=0, in_memory=True)
+    assert _run(snapshots, job, choice).engine == "disk"  # no copy yet
+    _wait_for_copy(snapshots[path])
+    first = _run(snapshots, job, choice)
+    second = _run(snapshots, job, choice)
+    assert (first.engine, second.engine) == ("memory", "disk")
+    assert first.status == second.status == 200 and first.body == second.body
+    times = choice._times[job_key(job)]
+    assert times[0] is not None and times[1] is not None
+    assert _run(snapshots, job, choice).engine == ("disk" if times[1] < times[0] * choice.DISK_WINS
+                                                   else "memory")

@@ -14,9 +14,11 @@ is ready, and the copy of the snapshot it replaced is dropped.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import sys
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import replace
 from multiprocessing.connection import Connection
@@ -68,16 +70,59 @@ class Snapshot:
         self.memory = None
 
 
+class EngineChoice:
+    """Per query, which copy of a snapshot answers it faster, learnt from the worker's own
+    timings. A query is answered from memory; one that took at least ``TRY_SECONDS`` there is
+    answered once from disk too, and if that was clearly faster (``DISK_WINS``), always from
+    disk afterwards. Below that the difference is noise, and a trial would cost more than it
+    could ever win back. Remembers the ``size`` most recent queries."""
+
+    TRY_SECONDS = 0.004
+    DISK_WINS = 0.8  # disk must take less than this share of memory's time
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._times: OrderedDict[str, list[float | None]] = OrderedDict()  # [memory, disk]
+
+    def pick(self, key: str) -> str:
+        memory, disk = self._times.get(key, (None, None))
+        if memory is None:
+            return "memory"
+        if disk is None:
+            return "disk" if memory >= self.TRY_SECONDS else "memory"
+        return "disk" if disk < memory * self.DISK_WINS else "memory"
+
+    def record(self, key: str, engine: str, seconds: float) -> None:
+        times = self._times.setdefault(key, [None, None])
+        self._times.move_to_end(key)
+        slot = 0 if engine == "memory" else 1
+        if times[slot] is None:  # the first timing decides; later ones only confirm it
+            times[slot] = seconds
+        while len(self._times) > self.size:
+            self._times.popitem(last=False)
+
+    def clear(self) -> None:
+        self._times.clear()
+
+
+def job_key(job: Job) -> str:
+    """What decides how a query is evaluated: its text and the dataset it reads."""
+    parts = (job.query, "\x1f".join(job.default_graphs), "\x1f".join(job.named_graphs),
+             str(job.union_default), job.base_iri or "")
+    return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
 def serve(conn: Connection) -> None:
     conn.send_bytes(READY)  # imported and listening: a query's time limit starts only now
     snapshots: OrderedDict[str, Snapshot] = OrderedDict()
+    choice = EngineChoice()
     while True:
         try:
             job: Job = conn.recv()
         except (EOFError, OSError):
             return  # the server went away
         try:
-            outcome = _run(snapshots, job)
+            outcome = _run(snapshots, job, choice)
         except Exception as exc:  # noqa: BLE001 — a bug must cost one answer, not the worker
             outcome = Outcome(500, "text/plain; charset=utf-8",
                               f"internal error in the query worker: {type(exc).__name__}".encode())
@@ -87,7 +132,7 @@ def serve(conn: Connection) -> None:
 _EMPTY = ox.Store()  # what a syntax check runs on: nothing to read, nothing to find
 
 
-def _run(snapshots: OrderedDict[str, Snapshot], job: Job) -> Outcome:
+def _run(snapshots: OrderedDict[str, Snapshot], job: Job, choice: EngineChoice) -> Outcome:
     if job.check_only:
         try:
             _EMPTY.query(job.query, base_iri=job.base_iri)
@@ -106,13 +151,21 @@ def _run(snapshots: OrderedDict[str, Snapshot], job: Job) -> Outcome:
                            f"the store snapshot cannot be opened: {exc}".encode())
         for older in snapshots.values():
             older.drop_memory()  # one memory copy per worker: the newest snapshot's
+        choice.clear()  # timings on another snapshot's data say nothing about this one
         snapshots[job.snapshot] = snapshot
         while len(snapshots) > OPEN_SNAPSHOTS:
             snapshots.popitem(last=False)
     snapshots.move_to_end(job.snapshot)
     store = snapshot.store(job.in_memory)
-    outcome = execute(store, job)
-    return replace(outcome, engine="memory" if store is snapshot.memory else "disk")
+    if store is snapshot.disk:
+        return replace(execute(store, job), engine="disk")
+    key = job_key(job)
+    engine = choice.pick(key)
+    started = time.perf_counter()
+    outcome = execute(snapshot.disk if engine == "disk" else store, job)
+    if outcome.status == 200:
+        choice.record(key, engine, time.perf_counter() - started)
+    return replace(outcome, engine=engine)
 
 
 if __name__ == "__main__":
