@@ -91,7 +91,8 @@ def serve_demograph(env: dict[str, str], log: Path, name: str) -> Server:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DEMOGRAPH_")}
     environment.update(env, DEMOGRAPH_PORT="{port}", DEMOGRAPH_HOST="127.0.0.1",
                        DEMOGRAPH_WORKERS="2", DEMOGRAPH_RATE_LIMIT="0",
-                       DEMOGRAPH_RESULT_CACHE="0", DEMOGRAPH_QUERY_TIMEOUT="120")
+                       DEMOGRAPH_RESULT_CACHE="0", DEMOGRAPH_QUERY_TIMEOUT="120",
+                       DEMOGRAPH_ACCESS_LOG="0")  # the stores answering directly log nothing
     server = Server(name, [str(DEMOGRAPH), "serve"], environment, "/sparql", "/health", log)
     start(server, 120)
     return server

@@ -61,7 +61,9 @@ ACCEPT = (("Accept", JSON_RESULTS),)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 DEMOGRAPH_SETTINGS = {"DEMOGRAPH_WORKERS": "2", "DEMOGRAPH_QUERY_WORKERS": "2",
                       "DEMOGRAPH_RATE_LIMIT": "0", "DEMOGRAPH_MAX_ROWS": "10000",
-                      "DEMOGRAPH_QUERY_TIMEOUT": "30"}
+                      "DEMOGRAPH_QUERY_TIMEOUT": "30",
+                      # like oxigraph serve, which writes no line per request
+                      "DEMOGRAPH_ACCESS_LOG": "0"}
 TARGET_HEAVY_X = 2.0  # × oxigraph serve's throughput, heavy queries, cache off, 100k and 1M
 TARGET_LOOKUP_X = 0.5  # × oxigraph serve's throughput, one-actor lookups, concurrency 8
 TARGET_RDFLIB_X = 30.0  # × rdflib-endpoint's throughput on the mix
