@@ -446,9 +446,11 @@ def _profile_tables(sizes: list[dict[str, Any]]) -> list[str]:
              "The `actor` lookup, layer by layer, each timed in the benchmark process on the same "
              "snapshot (p50 of repeated calls): the query with pyoxigraph's serialiser; with "
              "demograph's (`execute`); through a one-process `QueryPool` (adds pickling the job "
-             "and the outcome and the pipe to the worker process); through the Flask app's test "
-             "client (adds Werkzeug's request parsing, routing, the query check, negotiation, "
-             "headers; the test client adds its own small cost); and over HTTP from the "
+             "and the outcome and the pipe to the worker process); through the application, with "
+             "Flask's test client (adds `sparql.Endpoint`, the plain WSGI application that "
+             "answers queries in front of Flask: Werkzeug's request parsing, the query check, "
+             "negotiation, headers; the test client adds its own cost, a few hundred µs); and "
+             "over HTTP from the "
              "concurrency-1 run above (adds gunicorn, the socket and the client). µs:", ""]
     rows = []
     for x in sizes:
@@ -461,7 +463,7 @@ def _profile_tables(sizes: list[dict[str, Any]]) -> list[str]:
         steps = [("query + pyoxigraph serialiser", p["native"]["p50"]),
                  ("query + demograph's writer (`execute`)", p["execute"]["p50"]),
                  ("through `QueryPool` (1 worker)", p["pool"]["p50"]),
-                 ("through Flask (test client)", p["flask_test_client"]["p50"]),
+                 ("through the application (test client)", p["flask_test_client"]["p50"]),
                  ("over HTTP: gunicorn, 2 workers × 8 threads", http)]
         previous = 0.0
         for label, value in steps:
