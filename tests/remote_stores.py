@@ -28,6 +28,16 @@ class RemoteServer:
     process: subprocess.Popen[bytes]
     log: Path
     handle: Any  # the open log file
+    sql_port: int = 0  # Virtuoso's SQL port (isql), 0 for other stores
+
+    def isql(self, statement: str, timeout: float = 3600) -> str:
+        """Run one statement through Virtuoso's isql as dba; its output, or RuntimeError."""
+        done = subprocess.run([ISQL or "isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba",
+                               f"exec={statement}"], capture_output=True, timeout=timeout)
+        out = done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
+        if done.returncode != 0 or "*** Error" in out:
+            raise RuntimeError(f"isql {statement!r}: {out[-1500:]}")
+        return out
 
     def stop(self) -> None:
         stop_process(self.process, grace=20)
@@ -95,8 +105,8 @@ MaxClientConnections = 20
 CheckpointInterval = 60
 CaseMode = 2
 DirsAllowed = ., {d}
-NumberOfBuffers = 50000
-MaxDirtyBuffers = 30000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
 ThreadsPerQuery = 2
 AsyncQueueMaxThreads = 4
 
@@ -118,28 +128,31 @@ MaxSortedTopRows = 1000000
 """
 
 
-def start_virtuoso(workdir: Path) -> RemoteServer:
+def start_virtuoso(workdir: Path, buffers: int = 50_000) -> RemoteServer:
     """`virtuoso-t` in the foreground with a generated virtuoso.ini; the SPARQL user may
-    update (what a build's credentials would allow) — /sparql for queries and updates."""
+    update (what a build's credentials would allow) — /sparql for queries and updates.
+    ``buffers``: 8 KB pages of cache (Virtuoso's advice: about two thirds of the memory it may
+    use); the default, 400 MB, is for the tests' small stores."""
     if VIRTUOSO is None:
         raise RuntimeError("virtuoso-t is not installed")
+    if ISQL is None:
+        raise RuntimeError("isql-vt is missing: it comes with virtuoso-opensource")
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "vsp").mkdir(exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = workdir / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(d=workdir, sql_port=sql_port, http_port=http_port))
+    ini.write_text(VIRTUOSO_INI.format(d=workdir, sql_port=sql_port, http_port=http_port,
+                                       buffers=buffers, dirty_buffers=buffers * 3 // 5))
     log = workdir / "virtuoso-stdout.log"
     process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=workdir,
                                stdout=(handle := open(log, "wb")), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{http_port}/sparql"
     _wait(url, process, log, 90, handle)
-    if ISQL is None:
-        raise RuntimeError("isql-vt is missing: it comes with virtuoso-opensource")
-    grant = subprocess.run([ISQL, f"127.0.0.1:{sql_port}", "dba", "dba",
-                            "exec=GRANT SPARQL_UPDATE TO \"SPARQL\";"],
-                           capture_output=True, timeout=60)
-    if grant.returncode != 0:
+    server = RemoteServer("virtuoso", url, process, log, handle, sql_port)
+    try:
+        server.isql('GRANT SPARQL_UPDATE TO "SPARQL";', timeout=60)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired):
         process.kill()
         handle.close()
-        raise RuntimeError(f"isql could not grant SPARQL_UPDATE: {grant.stdout!r} {grant.stderr!r}")
-    return RemoteServer("virtuoso", url, process, log, handle)
+        raise
+    return server

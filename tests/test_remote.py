@@ -4,6 +4,7 @@ it — twice, as a stateless web tier — and the endpoint's checks, caching and
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import urllib.error
 import urllib.parse
@@ -184,6 +185,46 @@ def test_readers_never_see_a_mix_while_the_store_is_replaced(remote: RemoteServe
         rebuilt = run_cli("build", SEEDS, "--store-url", remote.url, timeout=300)
         assert rebuilt.code == 0, rebuilt.err
         assert store.manifest().triples == original.triples
+
+
+def test_a_bulk_loaded_store_is_adopted_once_its_counts_are_checked(tmp_path: Path) -> None:
+    """An initial load made by the store's own bulk loader (`oxigraph load`, for data too large
+    for SPARQL Update) is served after `adopt` has checked every graph and the merge; a
+    description that does not match what the store holds switches nothing."""
+    from .remote_stores import OXIGRAPH
+
+    p = ox.NamedNode("http://example.org/p")
+    graphs = {f"http://example.org/g{i}": [ox.Triple(ox.NamedNode(f"http://example.org/s{j}"), p,
+                                                     ox.Literal(str(j * i % 7))) for j in range(50)]
+              for i in range(3)}
+    merged = {t for triples in graphs.values() for t in triples}
+    assert len(merged) < sum(len(t) for t in graphs.values())  # the graphs share triples
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+             for g, triples in graphs.items() for t in triples]
+    quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged]
+    dump = tmp_path / "bulk.nq"
+    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    (tmp_path / "store").mkdir()
+    loaded = subprocess.run([str(OXIGRAPH), "load", "--location", str(tmp_path / "store" / "db"),
+                             "--file", str(dump)], capture_output=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    remote = start_oxigraph(tmp_path / "store")
+    try:
+        store = RemoteStore(RemoteConfig(remote.url))
+        kinds = {g: "source" for g in graphs}
+        wrong = {**graphs, "http://example.org/g0": graphs["http://example.org/g0"][:-1]}
+        with pytest.raises(StoreError, match="holds 50 triples of <http://example.org/g0>, not 49"):
+            store.adopt(GraphSet(wrong, kinds, {}, "http://example.org/"))
+        with pytest.raises(StoreError, match="holds no demograph data"):
+            store.version()  # nothing was switched
+        generation = store.adopt(GraphSet(graphs, kinds, {}, "http://example.org/"))
+        assert store.version() == generation
+        assert store.manifest().graphs == kinds and store.triple_count() == len(merged)
+        result = store.query(COUNT)
+        assert isinstance(result, Solutions)
+        assert int(result.rows[0][0].value) == len(merged)  # type: ignore[union-attr]
+    finally:
+        remote.stop()
 
 
 def test_a_store_that_is_down_is_a_clear_error(tmp_path: Path) -> None:
