@@ -253,6 +253,9 @@ def _version_in(python: Path, package: str) -> str | None:
 
 
 # --- the store -------------------------------------------------------------------------------
+BULK_MERGE_ABOVE = 2_000_000  # quads
+
+
 def write_store(nq: Path, root: Path, info: GraphInfo) -> tuple[Path, dict[str, Any]]:
     """A demograph store (snapshot + manifest, published the way a build publishes) holding
     exactly the generated quads."""
@@ -273,7 +276,15 @@ def write_store(nq: Path, root: Path, info: GraphInfo) -> tuple[Path, dict[str, 
                             "https://w3id.org/demograph/", dict(info.graph_kinds),
                             dict(info.sources), quads)
         merge = getattr(store_module, "merge_into_default_graph", None)
-        if merge is not None:  # as `demograph build` does since it has it
+        if quads > BULK_MERGE_ABOVE:
+            # the same merge, through Oxigraph's bulk loader: the build's one INSERT … WHERE
+            # update holds every triple in one transaction, too slow and too large at 10M
+            db.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                           for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+            manifest.triples = sum(1 for _ in db.quads_for_pattern(None, None, None,
+                                                                  ox.DefaultGraph()))
+            manifest.default_graph = "merge"
+        elif merge is not None:  # as `demograph build` does since it has it
             manifest.triples = merge(db)
             manifest.default_graph = "merge"
         db.flush()

@@ -18,6 +18,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from demograph.errors import StoreError
 from demograph.store.protocol import GraphSet, Solutions
+from demograph.store import remote as remote_module
 from demograph.store.remote import RemoteConfig, RemoteStore
 
 from .conftest import SEEDS, Server, free_port, run_cli, start_server, stop_server
@@ -147,9 +148,12 @@ def test_a_failed_build_leaves_the_served_data_unchanged(remote: RemoteServer, t
     assert get(tier[0].url + "/health")[2] == before
 
 
-def test_readers_never_see_a_mix_while_the_store_is_replaced(remote: RemoteServer) -> None:
+def test_readers_never_see_a_mix_while_the_store_is_replaced(
+        remote: RemoteServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """A reader counting during two switches sees one generation or the other, never a
-    graph set half old and half new."""
+    graph set half old and half new — on a union-dialect store also when its switch is cut
+    into steps (here of two graphs: three requests for three graphs and the control graph)."""
+    monkeypatch.setattr(remote_module, "SWITCH_GRAPHS", 2)
     store = RemoteStore(RemoteConfig(remote.url))
     original = store.manifest()
     p = ox.NamedNode("http://example.org/p")
@@ -185,6 +189,48 @@ def test_readers_never_see_a_mix_while_the_store_is_replaced(remote: RemoteServe
         rebuilt = run_cli("build", SEEDS, "--store-url", remote.url, timeout=300)
         assert rebuilt.code == 0, rebuilt.err
         assert store.manifest().triples == original.triples
+
+
+def test_union_dialect_merges_live_per_generation(remote: RemoteServer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a union-dialect store each build's merge has a graph of its own, which the control
+    graph names; the ones it replaced are dropped by the builds after, all but the newest.
+    The public graphs hold the new generation."""
+    store = RemoteStore(RemoteConfig(remote.url))
+    if store.dialect() != "union":
+        pytest.skip("the merge is moved into the default graph on a standard-dialect store")
+    monkeypatch.setattr(remote_module, "SWITCH_GRAPHS", 2)
+    p = ox.NamedNode("http://example.org/p")
+
+    def generation(n: int) -> GraphSet:
+        graphs = {f"http://example.org/g{i}": [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), p,
+                                                         ox.Literal(str(n)))] for i in range(5)}
+        return GraphSet(graphs, {g: "source" for g in graphs}, {}, "http://example.org/")
+
+    def graphs_named(prefix: str) -> set[str]:
+        rows = store._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                             f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}')
+        return {r["g"] for r in rows}
+
+    try:
+        merges = []
+        for n in range(1, 5):
+            merges.append(f"{remote_module.MERGE}:{store.replace(generation(n))}")
+            assert store.merge_graph() == merges[-1]
+        # the served merge, the one it replaced, and the one before: a process may read the
+        # generation a second late even as the next build begins
+        assert graphs_named(remote_module.MERGE) == set(merges[-3:])
+        assert not graphs_named(remote_module.STAGING)
+        result = store.query("SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        assert isinstance(result, Solutions)
+        assert [(str(g.value), str(o.value)) for g, o in result.rows] == [  # type: ignore[union-attr]
+            (f"http://example.org/g{i}", "4") for i in range(5)]
+        counted = store.query(COUNT)
+        assert isinstance(counted, Solutions)
+        assert int(counted.rows[0][0].value) == 5  # type: ignore[union-attr]
+    finally:
+        rebuilt = run_cli("build", SEEDS, "--store-url", remote.url, timeout=300)
+        assert rebuilt.code == 0, rebuilt.err
 
 
 def test_a_bulk_loaded_store_is_adopted_once_its_counts_are_checked(tmp_path: Path) -> None:

@@ -1,26 +1,32 @@
-"""A SPARQL 1.1 store over HTTP: queries through SPARQLWrapper, loading through Update.
+"""A SPARQL 1.1 store over HTTP: queries over kept-alive connections, loading through Update.
 
 What the store holds besides the public graphs (their IRIs are as MODEL.md says):
 
     urn:demograph:control          the generation being served, when it was built, and every
                                    public graph with its kind — what `serve` reads for its
                                    ETags, caches, /health and service description
-    urn:demograph:merge            the default graph's merge, on stores whose default graph
-                                   is the union of all graphs (Virtuoso, GraphDB, Neptune)
+    urn:demograph:merge:{gen}      the default graph's merge, on stores whose default graph
+                                   is the union of all graphs (Virtuoso, GraphDB, Neptune);
+                                   the control graph names the one served
+                                   (``urn:demograph:merge`` for older builds and bulk loads)
     urn:demograph:staging:{gen}:…  a build's graphs before its switch
 
 A build loads every graph into staging graphs, checks that the store holds what was sent,
-and then switches in *one* SPARQL Update request: each public graph dropped and the staging
-graph moved in its place, the merge moved into the default graph, the control graph
-replaced. A store that runs an update request as one transaction (Oxigraph, Fuseki, GraphDB,
-Virtuoso) shows readers the old generation or the new one, never a mix; a build that fails
-before the switch drops its staging graphs and leaves the served data alone.
+makes the merge, and then switches. ``standard`` dialect: in *one* SPARQL Update request,
+each public graph dropped and the staging graph moved in its place, the merge moved into the
+default graph, the control graph replaced; a store that runs an update request as one
+transaction (Oxigraph, Fuseki, GraphDB) shows readers the old generation or the new one,
+never a mix. ``union`` dialect: the public graphs are moved in requests of
+``SWITCH_GRAPHS`` (Virtuoso refuses one request of a thousand graphs) and the last request
+replaces the control graph, which names the new merge graph: queries that name no dataset
+switch at once, queries naming graphs may see some new for the seconds of the switch. A
+build that fails before its switch drops its staging graphs and leaves the served data alone.
 
 Two dialects. ``standard``: the store's default graph is a graph of its own (Oxigraph,
 Fuseki), so the merge goes there and queries are sent as written. ``union``: the default
 graph of a query is the union of *all* graphs, staging and system graphs included
-(Virtuoso), so the merge lives in ``urn:demograph:merge`` and a query that names no dataset
-is sent with that graph as its default graph and the public graphs as its named graphs.
+(Virtuoso), so the merge lives in a graph of its own and a query that names no dataset is
+sent with that graph as its default graph and the public graphs as its named graphs.
 ``auto`` picks ``union`` for a server that says it is Virtuoso.
 
 Every query is parsed here first (by Oxigraph's parser, on an empty store): only standard
@@ -63,6 +69,9 @@ VIRTUOSO_CHUNK_TRIPLES = 1000  # Virtuoso's SPARQL compiler runs out of memory n
 # Virtuoso's transaction log (SR325), and Oxigraph's cost per triple grows with the
 # transaction (300k triples: 29 s in one update, 23 s graph by graph)
 MERGE_BATCH_TRIPLES = 50_000
+# public graphs switched per update request on a union-dialect store: Virtuoso's SPARQL
+# compiler refuses one request of 1,368 DROP + MOVE pairs (SQ200, "query too large")
+SWITCH_GRAPHS = 100
 _GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 VERSION_TTL = 1.0  # seconds a generation read from the store is trusted: a rebuild shows within it
 DIALECTS = ("auto", "standard", "union")
@@ -109,6 +118,7 @@ class RemoteStore:
         self._lock = threading.Lock()
         self._version: tuple[float, str] | None = None  # (read at, generation)
         self._manifest: tuple[str, Manifest] | None = None
+        self._merge: tuple[str, str] | None = None  # generation, its merge graph (union dialect)
         self._connections = _Connections()
         self._server: str | None = None  # the store's Server header, read once
 
@@ -162,7 +172,7 @@ class RemoteStore:
             params += [("default-graph-uri", g) for g in default_graphs]
             params += [("named-graph-uri", g) for g in named_graphs]
         elif not info.has_dataset and self.dialect() == "union":
-            params.append(("default-graph-uri", MERGE))
+            params.append(("default-graph-uri", self.merge_graph()))
             # a query without GRAPH reads no named graph: not sending thousands of them
             # keeps every request small
             if _GRAPH.search(blank(sparql)):
@@ -209,7 +219,15 @@ class RemoteStore:
             elif row["p"] == f"{_P}file":
                 manifest.sources[row["s"]] = row["o"]
         self._manifest = (generation, manifest)
+        # builds before the per-generation merge graphs kept theirs in urn:demograph:merge
+        self._merge = (generation, facts.get("merge", MERGE))
         return manifest
+
+    def merge_graph(self) -> str:
+        """The graph holding the served generation's merge, on a union-dialect store: queries
+        that name no dataset are sent with it as their default graph."""
+        self.manifest()
+        return self._merge[1] if self._merge else MERGE
 
     def dialect(self) -> str:
         if self._dialect is None:
@@ -225,35 +243,45 @@ class RemoteStore:
     def replace(self, data: GraphSet, check: Check | None = None) -> str:
         generation = _new_generation()
         prefix = f"{STAGING}{generation}:"
-        self._drop_leftover_staging()
+        union = self.dialect() == "union"
         try:
             old = self.manifest().graphs
+            old_merge = self.merge_graph() if union else None
         except StoreError as exc:
             if "holds no demograph data" not in str(exc):
                 raise
-            old = {}
+            old, old_merge = {}, None
+        self._drop_leftover_staging(keep=old_merge)
         kept = {g: k for g, k in old.items() if k == "loaded" and g not in data.graphs}
         staged: dict[str, str] = {}  # public graph → staging graph
+        # union dialect: the merge is made where it is served from, and the switch only names
+        # it: moving a million triples in the switch overran Virtuoso's transaction log
+        merge = f"{MERGE}:{generation}" if union else f"{prefix}merge"
+        control = f"{prefix}control"
         try:
             for number, (graph, triples) in enumerate(sorted(data.graphs.items())):
                 staged[graph] = f"{prefix}{number}"
                 self._insert(staged[graph], triples)
             self._check_staged(data, staged)
-            merge = f"{prefix}merge"
             sizes = {staging: len(data.graphs[public]) for public, staging in staged.items()}
             for batch in _batches([*staged.values(), *kept], sizes, MERGE_BATCH_TRIPLES):
                 sources = " ".join(f"<{g}>" for g in batch)
                 self._update(f"INSERT {{ GRAPH <{merge}> {{ ?s ?p ?o }} }} WHERE {{ "
                              f"VALUES ?g {{ {sources} }} GRAPH ?g {{ ?s ?p ?o }} }}")
             triples = self._count(merge)
-            control = f"{prefix}control"
-            self._insert(control, _control_triples(generation, data, kept, triples))
+            self._insert(control, _control_triples(generation, data, kept, triples,
+                                                   merge if union else None))
             if check is not None:
                 check()
-            self._update(self._switch(staged, merge, control, old, data))
+            if not union:
+                self._update(self._switch(staged, merge, control, old, data))
         except BaseException:
-            self._drop([*staged.values(), f"{prefix}merge", f"{prefix}control"])
+            self._drop([*staged.values(), merge, control])
             raise
+        if union:
+            self._switch_in_steps(staged, control, old, data)
+            # the merge replaced stays for a build more: a process that read the old
+            # generation less than a second ago may still send it a query
         self._version = None
         return generation
 
@@ -281,7 +309,8 @@ class RemoteStore:
         generation = _new_generation()
         control = f"{STAGING}{generation}:control"
         try:
-            self._insert(control, _control_triples(generation, data, {}, merged))
+            self._insert(control, _control_triples(generation, data, {}, merged,
+                                                   MERGE if self.dialect() == "union" else None))
             self._update(f"DROP SILENT GRAPH <{CONTROL}> ;\n"
                          f"MOVE GRAPH <{control}> TO GRAPH <{CONTROL}>")
         except BaseException:
@@ -292,17 +321,33 @@ class RemoteStore:
 
     def _switch(self, staged: Mapping[str, str], merge: str, control: str,
                 old: Mapping[str, str], data: GraphSet) -> str:
-        """The one update request that makes the staged generation the served one."""
-        ops = [f"DROP SILENT GRAPH <{g}>" for g, kind in old.items()
-               if g not in data.graphs and kind != "loaded"]
-        for public, staging in staged.items():
-            # MOVE of a graph the store never created (an empty one) would leave the old
-            # public graph in place, so each public graph is dropped first
-            ops += [f"DROP SILENT GRAPH <{public}>", f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{public}>"]
-        target = f"GRAPH <{MERGE}>" if self.dialect() == "union" else "DEFAULT"
-        ops += [f"DROP SILENT {target}", f"MOVE SILENT GRAPH <{merge}> TO {target}",
+        """The one update request that makes the staged generation the served one (standard
+        dialect): the public graphs, the merge into the default graph, the control graph."""
+        ops = [op for graph in _graph_switch_ops(staged, old, data) for op in graph]
+        ops += ["DROP SILENT DEFAULT", f"MOVE SILENT GRAPH <{merge}> TO DEFAULT",
                 f"DROP SILENT GRAPH <{CONTROL}>", f"MOVE GRAPH <{control}> TO GRAPH <{CONTROL}>"]
         return " ;\n".join(ops)
+
+    def _switch_in_steps(self, staged: Mapping[str, str], control: str,
+                         old: Mapping[str, str], data: GraphSet) -> None:
+        """The switch on a union-dialect store: the public graphs in requests of
+        ``SWITCH_GRAPHS``, then one request that replaces the control graph — which names the
+        new merge graph, the default graph of every query that names no dataset. Such queries
+        (all of the service's pages) see one generation or the other; a query that names
+        graphs may, during the seconds of the switch, find some already new."""
+        graphs = _graph_switch_ops(staged, old, data)
+        done = 0
+        try:
+            for start in range(0, len(graphs), SWITCH_GRAPHS):
+                step = graphs[start:start + SWITCH_GRAPHS]
+                self._update(" ;\n".join(op for graph in step for op in graph))
+                done += len(step)
+            self._update(f"DROP SILENT GRAPH <{CONTROL}> ;\n"
+                         f"MOVE GRAPH <{control}> TO GRAPH <{CONTROL}>")
+        except StoreError as exc:
+            raise StoreError(f"the switch stopped after {done} of {len(graphs)} graphs: queries "
+                             "that name no graph still read the previous generation; build "
+                             f"again to complete it ({exc})") from None
 
     def _check_staged(self, data: GraphSet, staged: Mapping[str, str]) -> None:
         """The store holds exactly what was sent: as many distinct triples in each graph."""
@@ -319,11 +364,20 @@ class RemoteStore:
                             "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return {r["g"]: int(r["n"]) for r in rows}
 
-    def _drop_leftover_staging(self) -> None:
-        """Staging graphs of a build that died before its switch (one writer at a time)."""
+    def _drop_leftover_staging(self, keep: str | None = None) -> None:
+        """Staging graphs of a build that died before its switch (one writer at a time), and
+        the merge graphs of generations no longer served: all but ``keep`` (the served one)
+        and the newest before it. A `serve` process reads the generation at most a second
+        late, so one may still query the merge replaced by the last build even as the next
+        begins; the one before that has been unserved for a whole build."""
         rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                            f"FILTER(STRSTARTS(STR(?g), \"{STAGING}\")) }}")
-        self._drop([r["g"] for r in rows])
+                            f"FILTER(STRSTARTS(STR(?g), \"{STAGING}\") || "
+                            f"STRSTARTS(STR(?g), \"{MERGE}\")) }}")
+        found = [r["g"] for r in rows]
+        # generations are named by their UTC time, so the names sort as the builds ran
+        older = sorted(g for g in found if g.startswith(MERGE) and keep and g < keep)
+        spared = {keep, *older[-1:]}
+        self._drop([g for g in found if g not in spared])
 
     def _drop(self, graphs: Sequence[str]) -> None:
         if graphs:
@@ -709,8 +763,21 @@ def _chunks(triples: Sequence[ox.Triple], size: int) -> Iterator[list[ox.Triple]
         yield chunk
 
 
+def _graph_switch_ops(staged: Mapping[str, str], old: Mapping[str, str],
+                      data: GraphSet) -> list[list[str]]:
+    """Per public graph, the update operations that drop it if it is no longer built (but not
+    if `demograph load` added it), or put its staged graph in its place."""
+    ops = [[f"DROP SILENT GRAPH <{graph}>"] for graph, kind in old.items()
+           if graph not in data.graphs and kind != "loaded"]
+    # MOVE of a graph the store never created (an empty one) would leave the old public
+    # graph in place, so each public graph is dropped first
+    ops += [[f"DROP SILENT GRAPH <{public}>", f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{public}>"]
+            for public, staging in staged.items()]
+    return ops
+
+
 def _control_triples(generation: str, data: GraphSet, kept: Mapping[str, str],
-                     triples: int) -> list[ox.Triple]:
+                     triples: int, merge: str | None = None) -> list[ox.Triple]:
     store = ox.NamedNode(_STORE[1:-1])
 
     def fact(s: ox.NamedNode, name: str, value: str | int) -> ox.Triple:
@@ -719,6 +786,8 @@ def _control_triples(generation: str, data: GraphSet, kept: Mapping[str, str],
     out = [fact(store, "generation", generation),
            fact(store, "created", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
            fact(store, "base", data.base), fact(store, "triples", triples)]
+    if merge is not None:
+        out.append(fact(store, "merge", merge))
     for graph, kind in [*data.kinds.items(), *kept.items()]:
         out.append(fact(ox.NamedNode(graph), "kind", kind))
     for graph, name in data.sources.items():
