@@ -273,6 +273,43 @@ def test_a_bulk_loaded_store_is_adopted_once_its_counts_are_checked(tmp_path: Pa
         remote.stop()
 
 
+def test_build_adopts_a_bulk_load_of_its_own_export(seed_store: Path, tmp_path: Path) -> None:
+    """The documented route for a first load too large for SPARQL Update: an embedded build's
+    export (named graphs as N-Quads, their merge as N-Triples) bulk-loaded by `oxigraph load`,
+    then `build --store-url … --adopt`, which reads the texts again, checks the store holds
+    exactly what they make, and serves it. Texts that make other graphs are refused, exit 2,
+    and what is served stays."""
+    from .remote_stores import OXIGRAPH
+
+    graphs, merge = tmp_path / "graphs.nq", tmp_path / "merge.nt"
+    for fmt, path in (("nq", graphs), ("nt", merge)):
+        exported = run_cli("export", "--format", fmt, "-o", path, store=seed_store)
+        assert exported.code == 0, exported.err
+    (tmp_path / "remote").mkdir()
+    loaded = subprocess.run([str(OXIGRAPH), "load", "--location", str(tmp_path / "remote" / "db"),
+                             "--file", str(graphs), str(merge)], capture_output=True, timeout=300)
+    assert loaded.returncode == 0, loaded.stderr
+    remote = start_oxigraph(tmp_path / "remote")
+    try:
+        usage = run_cli("build", SEEDS, "--adopt", store=seed_store)
+        assert usage.code == 2 and "--adopt checks a remote store" in usage.err
+        adopted = run_cli("build", SEEDS, "--store-url", remote.url, "--adopt", timeout=300)
+        assert adopted.code == 0, adopted.err
+        embedded = run_cli("query", COUNT, "--format", "csv", store=seed_store)
+        served = run_cli("query", COUNT, "--format", "csv", "--store-url", remote.url)
+        assert served.code == 0 and served.out == embedded.out and int(served.out.split()[-1]) > 10_000
+        generation = RemoteStore(RemoteConfig(remote.url)).version()
+        fewer = tmp_path / "fewer"
+        fewer.mkdir()
+        for text in sorted(SEEDS.glob("*.txt"))[:-1]:
+            (fewer / text.name).write_bytes(text.read_bytes())
+        refused = run_cli("build", fewer, "--store-url", remote.url, "--adopt", timeout=300)
+        assert refused.code == 2 and "nothing was switched" in refused.err
+        assert RemoteStore(RemoteConfig(remote.url)).version() == generation
+    finally:
+        remote.stop()
+
+
 def test_a_store_that_is_down_is_a_clear_error(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     served = run_cli("serve", "--store-url", url, timeout=60)

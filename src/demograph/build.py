@@ -145,7 +145,7 @@ def reconcile(extractions: list[Extraction], minter: Minter) -> list[str]:
 def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
           keep_going: bool = False,
           progress: Callable[[Path], None] | None = None,
-          remote: RemoteStore | None = None) -> BuildReport:
+          remote: RemoteStore | None = None, adopt: bool = False) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     files = collect_inputs(paths)
@@ -171,7 +171,7 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
         return report
 
     if remote is not None:
-        _publish_remote(remote, fixed, source_graphs, minter, report)
+        _publish_remote(remote, fixed, source_graphs, minter, report, adopt)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -215,9 +215,11 @@ def build(paths: Sequence[Path], store_root: Path, knowledge: Knowledge, *,
 
 def _publish_remote(remote: RemoteStore, fixed: dict[str, Graph],
                     source_graphs: list[tuple[Extraction, Graph]], minter: Minter,
-                    report: BuildReport) -> None:
+                    report: BuildReport, adopt: bool = False) -> None:
     """The validated graphs into a remote store: staged, checked, then switched in one
-    update (store/remote.py); the public graph IRIs are the same as in the embedded store."""
+    update (store/remote.py); the public graph IRIs are the same as in the embedded store.
+    With ``adopt``, nothing is sent: the store must already hold exactly these graphs and
+    their merge (loaded by its own bulk loader), which is checked, and then served."""
     graphs: dict[str, list[ox.Triple]] = {}
     kinds: dict[str, str] = {}
     sources: dict[str, str] = {}
@@ -227,7 +229,8 @@ def _publish_remote(remote: RemoteStore, fixed: dict[str, Graph],
     for x, g in source_graphs:
         iri = str(x.source_iri)
         graphs[iri], kinds[iri], sources[iri] = _triples(g), "source", x.source_name
-    report.snapshot = remote.replace(GraphSet(graphs, kinds, sources, minter.base))
+    data = GraphSet(graphs, kinds, sources, minter.base)
+    report.snapshot = remote.adopt(data) if adopt else remote.replace(data)
     report.published = True
     report.triples = remote.manifest().triples
 

@@ -107,8 +107,13 @@ def cli() -> None:
 @click.option("--keep-going", is_flag=True,
               help="Publish the files that succeed even when others fail (exit code is still 1).")
 @store_url_option
+@click.option("--adopt", is_flag=True,
+              help="With --store-url: send nothing, but check that the store already holds "
+                   "exactly the graphs these texts make and their merge (a first load made "
+                   "with the store's own bulk loader, from `export --format nq` and "
+                   "`--format nt` of an embedded build), then serve them.")
 def build(paths: tuple[Path, ...], store: Path | None, base: str | None, keep_going: bool,
-          store_url: str | None) -> None:
+          store_url: str | None, adopt: bool) -> None:
     """Ingest declaration texts (default: DEMOGRAPH_DATA) and the reference data, validate
     with SHACL, and replace the store atomically. A failure leaves the old store in place."""
     from .build import build as run_build
@@ -116,12 +121,15 @@ def build(paths: tuple[Path, ...], store: Path | None, base: str | None, keep_go
 
     settings = _load_settings(store=store, base=base, store_url=store_url)
     remote = _remote(settings)
+    if adopt and remote is None:
+        raise click.UsageError("--adopt checks a remote store: give --store-url (or "
+                               "DEMOGRAPH_STORE_URL)")
     inputs = collect_inputs(list(paths) or [settings.data])
     knowledge = _knowledge(settings)
     with click.progressbar(length=len(inputs), label="Reading texts", file=sys.stderr,
                            show_pos=True) as bar:
         report = run_build(inputs, settings.store, knowledge, keep_going=keep_going, remote=remote,
-                           progress=lambda _: bar.update(1))
+                           adopt=adopt, progress=lambda _: bar.update(1))
     for entry in report.files:
         status = "ok" if entry.ok else "FAILED"
         detail = entry.message or (f"{entry.signatories} signator{'y' if entry.signatories == 1 else 'ies'}, "
