@@ -108,11 +108,14 @@ def serve_demograph(env: dict[str, str], log: Path, name: str) -> Server:
     return server
 
 
+MIN_RUNS = 7  # timed pairs per query however long they take (--min-runs)
+
+
 def time_mix(demo: Endpoint, direct: Endpoint, mix: list[Any], runs: int,
              seconds: float) -> dict[str, Any]:
     """p50 per query through demograph and directly, alternating, after two warm-ups
     each; answers must agree (row count and digest). Each query gets ``runs`` pairs, or
-    fewer (never under 7) when they take more than ``seconds``."""
+    fewer (never under MIN_RUNS) when they take more than ``seconds``."""
     out: dict[str, Any] = {"_load_average_at_start": load_average()}
     for q in mix:
         try:
@@ -122,7 +125,7 @@ def time_mix(demo: Endpoint, direct: Endpoint, mix: list[Any], runs: int,
             demo.run(q.text), direct.run(q.text)
             times: tuple[list[float], list[float]] = ([], [])
             began = time.perf_counter()
-            while len(times[0]) < runs and (len(times[0]) < 7 or
+            while len(times[0]) < runs and (len(times[0]) < MIN_RUNS or
                                             time.perf_counter() - began < seconds):
                 for endpoint, into in ((demo, times[0]), (direct, times[1])):
                     t0 = time.perf_counter()
@@ -392,6 +395,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=25, help="most timed pairs per query")
     parser.add_argument("--seconds", type=float, default=20.0,
                         help="time per query after which no more pairs are taken (at least 7)")
+    parser.add_argument("--min-runs", type=int, default=MIN_RUNS,
+                        help="timed pairs per query however long they take (3 for 10M, where "
+                             "one query can take a minute)")
     parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md")
     parser.add_argument("--backends", default=",".join(ALL_BACKENDS),
                         help="which of embedded,oxigraph,virtuoso to run (the others' earlier "
@@ -402,6 +408,8 @@ def main() -> None:
                              "demograph's staged build")
     parser.add_argument("--out", type=Path, default=BENCH)
     args = parser.parse_args()
+    global MIN_RUNS
+    MIN_RUNS = max(1, args.min_runs)
     backends = set(args.backends.split(","))
     path = args.out / "results.json"
     args.out.mkdir(parents=True, exist_ok=True)
