@@ -390,6 +390,7 @@ def report(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
+    global MIN_RUNS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1M")
     parser.add_argument("--runs", type=int, default=25, help="most timed pairs per query")
@@ -408,7 +409,6 @@ def main() -> None:
                              "demograph's staged build")
     parser.add_argument("--out", type=Path, default=BENCH)
     args = parser.parse_args()
-    global MIN_RUNS
     MIN_RUNS = max(1, args.min_runs)
     backends = set(args.backends.split(","))
     path = args.out / "results.json"
