@@ -74,10 +74,17 @@ class Endpoint:
 
     def run(self, query: str) -> bytes:
         body = urllib.parse.urlencode([("query", query), *self.extra])
-        self.conn.request("POST", self.path, body, {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json"})
-        response = self.conn.getresponse()
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "Accept": "application/sparql-results+json"}
+        try:
+            self.conn.request("POST", self.path, body, headers)
+            response = self.conn.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # the server closed the kept-alive connection while it sat idle (gunicorn after
+            # 2 s, which a query of the other endpoint can outlast at 10M): send it again
+            self.reconnect()
+            self.conn.request("POST", self.path, body, headers)
+            response = self.conn.getresponse()
         data = response.read()
         if response.status != 200:
             raise RuntimeError(f"{self.path}: HTTP {response.status}: {data[:300]!r}")
@@ -102,7 +109,9 @@ def serve_demograph(env: dict[str, str], log: Path, name: str) -> Server:
     environment.update(env, DEMOGRAPH_PORT="{port}", DEMOGRAPH_HOST="127.0.0.1",
                        DEMOGRAPH_WORKERS="2", DEMOGRAPH_RATE_LIMIT="0",
                        DEMOGRAPH_RESULT_CACHE="0", DEMOGRAPH_QUERY_TIMEOUT="120",
-                       DEMOGRAPH_ACCESS_LOG="0")  # the stores answering directly log nothing
+                       DEMOGRAPH_ACCESS_LOG="0",  # the stores answering directly log nothing
+                       # the same answers as the stores, which cap nothing below a million
+                       DEMOGRAPH_MAX_ROWS="1000000")
     server = Server(name, [str(DEMOGRAPH), "serve"], environment, "/sparql", "/health", log)
     start(server, 120)
     return server
