@@ -411,7 +411,7 @@ def main() -> None:
     parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md")
     parser.add_argument("--backends", default=",".join(ALL_BACKENDS),
                         help="which of embedded,oxigraph,virtuoso to run (the others' earlier "
-                             "figures are kept)")
+                             "figures are kept, as are the sizes not run)")
     parser.add_argument("--bulk-above", type=parse_size, default=parse_size("1M"),
                         help="sizes above this are put into the remote stores with their own "
                              "bulk loaders and adopted (RemoteStore.adopt); smaller ones by "
@@ -427,7 +427,10 @@ def main() -> None:
         return json.loads(path.read_text()) if path.exists() else {}
 
     # a run of some backends keeps the others' figures of an earlier run, per size
-    previous = load().get("remote", {}) if backends != set(ALL_BACKENDS) else {}
+    # the sizes not run keep their earlier figures; a size run with some backends keeps the
+    # others' figures of an earlier run
+    previous = load().get("remote", {})
+    every = backends == set(ALL_BACKENDS)
     results: dict[str, Any] = {"machine": machine_facts(), "notes": args.note,
                                "runs": args.runs, "seconds": args.seconds,
                                "sizes": [dict(s) for s in previous.get("sizes", [])]}
@@ -435,7 +438,7 @@ def main() -> None:
     def save(size: dict[str, Any]) -> None:
         for i, old in enumerate(results["sizes"]):
             if old["size"] == size["size"]:
-                results["sizes"][i] = {**old, **size}
+                results["sizes"][i] = size if every else {**old, **size}
                 break
         else:
             results["sizes"].append(size)
