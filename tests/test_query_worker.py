@@ -101,6 +101,12 @@ def test_engine_choice_learns_the_faster_copy() -> None:
     assert "a" not in choice._times and len(choice._times) == 3
     choice.clear()
     assert choice.pick("b") == "memory"
+    bounded = EngineChoice()
+    bounded.record("long", "memory", bounded.TRY_AT_MOST_SECONDS * 2)
+    assert bounded.pick("long") == "memory"  # too slow to risk on the files for a client
+    bounded.record("failed", "memory", slow)
+    bounded.record("failed", "disk", float("inf"))  # the trial failed (time limit): not again
+    assert bounded.pick("failed") == "memory"
 
 
 def test_worker_answers_alike_from_either_copy_and_says_which(seed_store: Path) -> None:

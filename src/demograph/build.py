@@ -218,8 +218,9 @@ def _publish_remote(remote: RemoteStore, fixed: dict[str, Graph],
                     report: BuildReport, adopt: bool = False) -> None:
     """The validated graphs into a remote store: staged, checked, then switched in one
     update (store/remote.py); the public graph IRIs are the same as in the embedded store.
-    With ``adopt``, nothing is sent: the store must already hold exactly these graphs and
-    their merge (loaded by its own bulk loader), which is checked, and then served."""
+    With ``adopt``, nothing is sent: the store must already hold these graphs and their merge
+    (loaded by its own bulk loader) with as many triples each, which is checked, and they
+    are then served."""
     graphs: dict[str, list[ox.Triple]] = {}
     kinds: dict[str, str] = {}
     sources: dict[str, str] = {}

@@ -109,7 +109,7 @@ def cli() -> None:
 @store_url_option
 @click.option("--adopt", is_flag=True,
               help="With --store-url: send nothing, but check that the store already holds "
-                   "exactly the graphs these texts make and their merge (a first load made "
+                   "the graphs these texts make, with as many triples each, and their merge (a first load made "
                    "with the store's own bulk loader, from `export --format nq` and "
                    "`--format nt` of an embedded build), then serve them.")
 def build(paths: tuple[Path, ...], store: Path | None, base: str | None, keep_going: bool,

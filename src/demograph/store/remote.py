@@ -72,6 +72,7 @@ MERGE_BATCH_TRIPLES = 50_000
 # public graphs switched per update request on a union-dialect store: Virtuoso's SPARQL
 # compiler refuses one request of 1,368 DROP + MOVE pairs (SQ200, "query too large")
 SWITCH_GRAPHS = 100
+COUNT_GRAPHS = 500  # graphs counted per query
 _GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 VERSION_TTL = 1.0  # seconds a generation read from the store is trusted: a rebuild shows within it
 DIALECTS = ("auto", "standard", "union")
@@ -117,8 +118,8 @@ class RemoteStore:
         self._dialect: str | None = None if config.dialect == "auto" else config.dialect
         self._lock = threading.Lock()
         self._version: tuple[float, str] | None = None  # (read at, generation)
-        self._manifest: tuple[str, Manifest] | None = None
-        self._merge: tuple[str, str] | None = None  # generation, its merge graph (union dialect)
+        # generation, its manifest and its merge graph (union dialect)
+        self._manifest: tuple[str, Manifest, str] | None = None
         self._connections = _Connections()
         self._server: str | None = None  # the store's Server header, read once
 
@@ -205,10 +206,21 @@ class RemoteStore:
 
     def manifest(self) -> Manifest:
         """What the control graph says the served generation holds."""
+        return self._control()[0]
+
+    def merge_graph(self) -> str:
+        """The graph holding the served generation's merge, on a union-dialect store: queries
+        that name no dataset are sent with it as their default graph."""
+        return self._control()[1]
+
+    def _control(self) -> tuple[Manifest, str]:
+        """The served generation's manifest and merge graph, read together and cached as one
+        (threads of `serve` share this object), under the generation the control graph itself
+        names: a switch may fall between reading the generation and reading the graph."""
         generation = self.version()
         cached = self._manifest
         if cached is not None and cached[0] == generation:
-            return cached[1]
+            return cached[1], cached[2]
         rows = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{CONTROL}> {{ ?s ?p ?o }} }}")
         facts = {r["p"][len(_P):]: r["o"] for r in rows if r["s"] == _STORE[1:-1]}
         manifest = Manifest(facts.get("created", ""), facts.get("base", ""),
@@ -218,16 +230,10 @@ class RemoteStore:
                 manifest.graphs[row["s"]] = row["o"]
             elif row["p"] == f"{_P}file":
                 manifest.sources[row["s"]] = row["o"]
-        self._manifest = (generation, manifest)
         # builds before the per-generation merge graphs kept theirs in urn:demograph:merge
-        self._merge = (generation, facts.get("merge", MERGE))
-        return manifest
-
-    def merge_graph(self) -> str:
-        """The graph holding the served generation's merge, on a union-dialect store: queries
-        that name no dataset are sent with it as their default graph."""
-        self.manifest()
-        return self._merge[1] if self._merge else MERGE
+        merge = facts.get("merge", MERGE)
+        self._manifest = (facts.get("generation", generation), manifest, merge)
+        return manifest, merge
 
     def dialect(self) -> str:
         if self._dialect is None:
@@ -262,7 +268,7 @@ class RemoteStore:
             for number, (graph, triples) in enumerate(sorted(data.graphs.items())):
                 staged[graph] = f"{prefix}{number}"
                 self._insert(staged[graph], triples)
-            self._check_staged(data, staged)
+            self._check_counts(data, staged, "sent")
             sizes = {staging: len(data.graphs[public]) for public, staging in staged.items()}
             for batch in _batches([*staged.values(), *kept], sizes, MERGE_BATCH_TRIPLES):
                 sources = " ".join(f"<{g}>" for g in batch)
@@ -291,18 +297,16 @@ class RemoteStore:
         triples a second through it, and a build moves each one about six times — made with
         the store's own bulk loader: the public graphs, and their merge in the default graph
         (``urn:demograph:merge`` for the union dialect). ``data`` names the graphs with their
-        kinds and sources and holds their triples; each graph's count and the merge's are
-        checked against the store before anything is switched."""
-        held = self._graph_counts(list(data.graphs))
-        for graph, triples in data.graphs.items():
-            if held.get(graph, 0) != len(set(triples)):
-                raise StoreError(f"the store at {self.config.url} holds {held.get(graph, 0)} "
-                                 f"triples of <{graph}>, not {len(set(triples))}; nothing was "
-                                 "switched")
+        kinds and sources and holds their triples. What is checked is counts: each graph
+        holds as many triples as ``data`` has for it, and the merge as many as their union;
+        graphs the store holds besides are neither checked nor listed."""
+        self._check_counts(data, {g: g for g in data.graphs}, "these texts make")
         merged = len({t for triples in data.graphs.values() for t in triples})
-        where = f"GRAPH <{MERGE}> {{ ?s ?p ?o }}" if self.dialect() == "union" else "?s ?p ?o"
-        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
-        in_merge = int(rows[0]["n"]) if rows else 0
+        if self.dialect() == "union":
+            in_merge = self._count(MERGE)
+        else:
+            rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            in_merge = int(rows[0]["n"]) if rows else 0
         if in_merge != merged:
             raise StoreError(f"the store's merge holds {in_merge} triples, not the {merged} of "
                              "the graphs' union; nothing was switched")
@@ -311,8 +315,7 @@ class RemoteStore:
         try:
             self._insert(control, _control_triples(generation, data, {}, merged,
                                                    MERGE if self.dialect() == "union" else None))
-            self._update(f"DROP SILENT GRAPH <{CONTROL}> ;\n"
-                         f"MOVE GRAPH <{control}> TO GRAPH <{CONTROL}>")
+            self._update(" ;\n".join(_control_switch_ops(control)))
         except BaseException:
             self._drop([control])
             raise
@@ -323,9 +326,10 @@ class RemoteStore:
                 old: Mapping[str, str], data: GraphSet) -> str:
         """The one update request that makes the staged generation the served one (standard
         dialect): the public graphs, the merge into the default graph, the control graph."""
-        ops = [op for graph in _graph_switch_ops(staged, old, data) for op in graph]
+        ops = _dropped_graph_ops(old, data)
+        ops += [op for graph in _graph_switch_ops(staged) for op in graph]
         ops += ["DROP SILENT DEFAULT", f"MOVE SILENT GRAPH <{merge}> TO DEFAULT",
-                f"DROP SILENT GRAPH <{CONTROL}>", f"MOVE GRAPH <{control}> TO GRAPH <{CONTROL}>"]
+                *_control_switch_ops(control)]
         return " ;\n".join(ops)
 
     def _switch_in_steps(self, staged: Mapping[str, str], control: str,
@@ -335,34 +339,38 @@ class RemoteStore:
         new merge graph, the default graph of every query that names no dataset. Such queries
         (all of the service's pages) see one generation or the other; a query that names
         graphs may, during the seconds of the switch, find some already new."""
-        graphs = _graph_switch_ops(staged, old, data)
+        graphs = _graph_switch_ops(staged)
         done = 0
         try:
             for start in range(0, len(graphs), SWITCH_GRAPHS):
                 step = graphs[start:start + SWITCH_GRAPHS]
                 self._update(" ;\n".join(op for graph in step for op in graph))
                 done += len(step)
-            self._update(f"DROP SILENT GRAPH <{CONTROL}> ;\n"
-                         f"MOVE GRAPH <{control}> TO GRAPH <{CONTROL}>")
+            # graphs no longer built go only with the control graph that stops listing them
+            self._update(" ;\n".join([*_dropped_graph_ops(old, data),
+                                       *_control_switch_ops(control)]))
         except StoreError as exc:
             raise StoreError(f"the switch stopped after {done} of {len(graphs)} graphs: queries "
-                             "that name no graph still read the previous generation; build "
-                             f"again to complete it ({exc})") from None
+                             "that name no graph read the previous generation unless its last "
+                             "step was applied after all; build again to complete it "
+                             f"({exc})") from None
 
-    def _check_staged(self, data: GraphSet, staged: Mapping[str, str]) -> None:
-        """The store holds exactly what was sent: as many distinct triples in each graph."""
-        held = self._graph_counts(list(staged.values()))
-        for public, staging in staged.items():
-            sent = len(set(data.graphs[public]))
-            if held.get(staging, 0) != sent:
-                raise StoreError(f"the store at {self.config.url} holds {held.get(staging, 0)} "
-                                 f"triples of <{public}> after loading {sent}; nothing was switched")
-
-    def _graph_counts(self, graphs: Sequence[str]) -> dict[str, int]:
-        values = " ".join(f"<{g}>" for g in graphs)
-        rows = self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return {r["g"]: int(r["n"]) for r in rows}
+    def _check_counts(self, data: GraphSet, held_in: Mapping[str, str], what: str) -> None:
+        """Each graph of ``data`` is held (in ``held_in[graph]``) with as many distinct
+        triples as ``data`` has for it; else StoreError, before anything is switched."""
+        graphs = list(held_in.values())
+        held: dict[str, int] = {}
+        for start in range(0, len(graphs), COUNT_GRAPHS):  # Virtuoso: no query too large
+            values = " ".join(f"<{g}>" for g in graphs[start:start + COUNT_GRAPHS])
+            rows = self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            held.update((r["g"], int(r["n"])) for r in rows)
+        for public, graph in held_in.items():
+            expected = len(set(data.graphs[public]))
+            if held.get(graph, 0) != expected:
+                raise StoreError(f"the store at {self.config.url} holds {held.get(graph, 0)} "
+                                 f"triples of <{public}>, not the {expected} {what}; nothing was "
+                                 "switched")
 
     def _drop_leftover_staging(self, keep: str | None = None) -> None:
         """Staging graphs of a build that died before its switch (one writer at a time), and
@@ -763,17 +771,23 @@ def _chunks(triples: Sequence[ox.Triple], size: int) -> Iterator[list[ox.Triple]
         yield chunk
 
 
-def _graph_switch_ops(staged: Mapping[str, str], old: Mapping[str, str],
-                      data: GraphSet) -> list[list[str]]:
-    """Per public graph, the update operations that drop it if it is no longer built (but not
-    if `demograph load` added it), or put its staged graph in its place."""
-    ops = [[f"DROP SILENT GRAPH <{graph}>"] for graph, kind in old.items()
-           if graph not in data.graphs and kind != "loaded"]
+def _graph_switch_ops(staged: Mapping[str, str]) -> list[list[str]]:
+    """Per public graph, the update operations that put its staged graph in its place."""
     # MOVE of a graph the store never created (an empty one) would leave the old public
     # graph in place, so each public graph is dropped first
-    ops += [[f"DROP SILENT GRAPH <{public}>", f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{public}>"]
+    return [[f"DROP SILENT GRAPH <{public}>", f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{public}>"]
             for public, staging in staged.items()]
-    return ops
+
+
+def _dropped_graph_ops(old: Mapping[str, str], data: GraphSet) -> list[str]:
+    """Drops of the public graphs no longer built (but not of those `demograph load` added)."""
+    return [f"DROP SILENT GRAPH <{graph}>" for graph, kind in old.items()
+            if graph not in data.graphs and kind != "loaded"]
+
+
+def _control_switch_ops(control: str) -> list[str]:
+    """The new control graph in the place of the served one: what makes a generation served."""
+    return [f"DROP SILENT GRAPH <{CONTROL}>", f"MOVE GRAPH <{control}> TO GRAPH <{CONTROL}>"]
 
 
 def _control_triples(generation: str, data: GraphSet, kept: Mapping[str, str],

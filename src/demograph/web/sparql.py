@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, request
 from werkzeug.exceptions import HTTPException
@@ -38,6 +39,7 @@ _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 DESCRIPTION_OFFER = (("html", "text/html"),) + GRAPH_OFFER + (("xhtml", "application/xhtml+xml"),)
 _LOG = logging.getLogger("demograph.web")
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"  # RFC 3986 pchar: what a path keeps unescaped
 
 
 class _Request(Request):
@@ -58,7 +60,8 @@ class Endpoint:
         self.app = app
         self.rt = rt
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any],
+                 start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "HEAD", "POST"):
             return self.app(environ, start_response)
@@ -70,12 +73,11 @@ class Endpoint:
                 raise HttpError("too many requests from this client; slow down", 429,
                                 retry_after=wait)
             query, default_graphs, named_graphs = _protocol_request(req)
-            if query is None:
-                if method == "POST":
-                    raise QueryError("the POST carries no query (a 'query' form field, or an "
-                                     "application/sparql-query body)")
-                return self.app(environ, start_response)  # the service description
-            status, headers, body = answer(rt, req, query, default_graphs, named_graphs)
+            if query is None and method == "POST":
+                raise QueryError("the POST carries no query (a 'query' form field, or an "
+                                 "application/sparql-query body)")
+            if query is not None:
+                status, headers, body = answer(rt, req, query, default_graphs, named_graphs)
         except DemographError as exc:
             return self._error(req, exc.http_status, str(exc), retry_after_of(exc), environ,
                                start_response)
@@ -86,6 +88,8 @@ class Endpoint:
             _LOG.exception("unhandled error on /sparql")
             return self._error(req, 500, "internal error: the request could not be completed",
                                None, environ, start_response)
+        if query is None:  # the service description: Flask's, outside the handlers above
+            return self.app(environ, start_response)
         start_response(status, headers + list(CORS_HEADERS))
         return [] if method == "HEAD" else [body]
 
@@ -113,7 +117,8 @@ def answer(rt: Runtime, req: Request, query: str, default_graphs: tuple[str, ...
     max_rows = rt.settings.max_rows
     # the endpoint's own address (relative IRIs in a query resolve against it), put together
     # from its parts: werkzeug's base_url IRI-decodes the whole URL at each use
-    endpoint = f"{req.scheme}://{req.host}{req.root_path}/sparql"
+    root = quote(req.root_path.rstrip("/"), safe=_PATH_SAFE)
+    endpoint = f"{req.scheme}://{req.host}{root}/sparql"
     key = result_key(snapshot.name, query, fmt, default_graphs, named_graphs, max_rows,
                      endpoint)
     etag = f'"{key}"'

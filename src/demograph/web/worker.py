@@ -72,12 +72,16 @@ class Snapshot:
 
 class EngineChoice:
     """Per query, which copy of a snapshot answers it faster, learnt from the worker's own
-    timings. A query is answered from memory; one that took at least ``TRY_SECONDS`` there is
-    answered once from disk too, and if that was clearly faster (``DISK_WINS``), always from
-    disk afterwards. Below that the difference is noise, and a trial would cost more than it
-    could ever win back. Remembers the ``size`` most recent queries."""
+    timings. A query is answered from memory; one that took between ``TRY_SECONDS`` and
+    ``TRY_AT_MOST_SECONDS`` there is answered once from disk too, and if that was clearly
+    faster (``DISK_WINS``), always from disk afterwards. Below that the difference is noise,
+    and a trial would cost more than it could ever win back. A failed answer counts as
+    infinitely slow, so it is not tried again. Remembers the ``size`` most recent queries."""
 
     TRY_SECONDS = 0.004
+    # nor above this: the trial runs for a client, and the files were up to 6x slower than
+    # memory (bench/); a query of seconds could pass the time limit there and cost a worker
+    TRY_AT_MOST_SECONDS = 0.5
     DISK_WINS = 0.8  # disk must take less than this share of memory's time
 
     def __init__(self, size: int = 1024) -> None:
@@ -89,7 +93,7 @@ class EngineChoice:
         if memory is None:
             return "memory"
         if disk is None:
-            return "disk" if memory >= self.TRY_SECONDS else "memory"
+            return "disk" if self.TRY_SECONDS <= memory <= self.TRY_AT_MOST_SECONDS else "memory"
         return "disk" if disk < memory * self.DISK_WINS else "memory"
 
     def record(self, key: str, engine: str, seconds: float) -> None:
@@ -163,8 +167,8 @@ def _run(snapshots: OrderedDict[str, Snapshot], job: Job, choice: EngineChoice) 
     engine = choice.pick(key)
     started = time.perf_counter()
     outcome = execute(snapshot.disk if engine == "disk" else store, job)
-    if outcome.status == 200:
-        choice.record(key, engine, time.perf_counter() - started)
+    choice.record(key, engine, time.perf_counter() - started if outcome.status == 200
+                  else float("inf"))
     return replace(outcome, engine=engine)
 
 
