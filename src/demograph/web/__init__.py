@@ -11,8 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import Settings
 from ..errors import DemographError
-from .errors import (CORS_HEADERS, MAX_BODY_BYTES, error_response, http_exception_message,
-                     retry_after_of)
+from .errors import (MAX_BODY_BYTES, error_response, http_exception_message, retry_after_of,
+                     with_cors)
 from .runtime import Runtime
 
 
@@ -50,8 +50,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 
 def _cors(response: Response) -> Response:
-    for name, value in CORS_HEADERS:
-        response.headers[name] = value
+    with_cors(response)
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"

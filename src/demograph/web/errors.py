@@ -50,6 +50,13 @@ def error_response(status: int, message: str, retry_after: int | None = None,
     return response
 
 
+def with_cors(response: Response) -> Response:
+    """``response`` with the CORS headers every answer of the service carries."""
+    for name, value in CORS_HEADERS:
+        response.headers[name] = value
+    return response
+
+
 def retry_after_of(exc: DemographError) -> int | None:
     """The Retry-After of a refusal: as it says, or a few seconds for a store not yet there."""
     if isinstance(exc, HttpError):

@@ -23,7 +23,7 @@ from ..querycheck import MAX_QUERY_BYTES, analyse
 from . import site
 from .cache import Cached, result_key
 from .errors import (CORS_HEADERS, MAX_BODY_BYTES, error_response, http_exception_message,
-                     retry_after_of)
+                     retry_after_of, with_cors)
 from .execute import Job
 from .negotiate import GRAPH_OFFER, SELECT_OFFER, choose, if_none_match
 from .pool import client_gone
@@ -96,9 +96,7 @@ class Endpoint:
     @staticmethod
     def _error(req: Request, status: int, message: str, retry: int | None,
                environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        response = error_response(status, message, retry, req)
-        for name, value in CORS_HEADERS:
-            response.headers[name] = value
+        response = with_cors(error_response(status, message, retry, req))
         return response(environ, start_response)  # type: ignore[no-any-return]
 
 
